@@ -1,0 +1,215 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huodong.orgs.models import Office, Person, Unit
+
+
+class Campaign(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="campaigns")
+    title = models.CharField(_("title"), max_length=200)
+    doc_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=100, blank=True)
+    issued = models.DateField(_("issued on"), null=True, blank=True)
+    year = models.PositiveIntegerField(_("year"), null=True, blank=True)
+    guiding_thought = models.TextField(_("guiding thought"), blank=True)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    principles = models.JSONField(_("principles"), default=list, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    warning_days = models.PositiveSmallIntegerField(
+        _("warn this many days before a deadline"), default=7
+    )
+    leading_group_office = models.ForeignKey(
+        Unit,
+        verbose_name=_("leading group's office"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source_name = models.CharField(_("imported from"), max_length=200, blank=True)
+    source_text = models.TextField(_("source text"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-start", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SubTheme(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sub_themes")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=100)
+    text = models.TextField(_("text"), blank=True)
+    lead_leader = models.ForeignKey(
+        Person,
+        verbose_name=_("lead leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_sub_themes",
+    )
+    lead_leader_name = models.CharField(_("lead leader (as written)"), max_length=50, blank=True)
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("responsible units"), blank=True, related_name="sub_themes"
+    )
+
+    class Meta:
+        verbose_name = _("sub-theme")
+        verbose_name_plural = _("sub-themes")
+        ordering = ["campaign", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Phase(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=100)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["campaign", "order", "start", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadingGroupRole(models.TextChoices):
+    LEADER = "leader", _("Group leader (组长)")
+    DEPUTY = "deputy", _("Deputy leader (副组长)")
+    MEMBER = "member", _("Member (成员)")
+    OFFICE_DIRECTOR = "office_director", _("Office director (办公室主任)")
+    OFFICE_STAFF = "office_staff", _("Office staff (办公室成员)")
+
+
+class LeadingGroupMember(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="leading_group"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=LeadingGroupRole.choices)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leading_group_seats",
+    )
+    name = models.CharField(_("name (as written)"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("leading group member")
+        verbose_name_plural = _("leading group members")
+        ordering = ["campaign", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "role", "name"], name="leading_group_seat_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+
+class Task(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    seq = models.PositiveIntegerField(_("number"))
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("phase"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    text = models.TextField(_("task"))
+    due = models.DateField(_("deadline"), null=True, blank=True)
+    due_text = models.CharField(_("deadline (as written)"), max_length=60, blank=True)
+    units = models.ManyToManyField(
+        Unit, through="TaskUnit", verbose_name=_("units"), related_name="tasks", blank=True
+    )
+    # Completion date decides "done on time" versus "done late"; supervision records it.
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["campaign", "seq", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "seq"], name="task_seq_unique")
+        ]
+        indexes = [models.Index(fields=["campaign", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.text[:40]}"
+
+
+class TaskUnitRole(models.TextChoices):
+    LEAD = "lead", _("Lead unit (牵头单位)")
+    CO = "co", _("Co-unit (配合单位)")
+
+
+class TaskUnit(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="task_units")
+    role = models.CharField(_("role"), max_length=8, choices=TaskUnitRole.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["task", "role", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit", "role"], name="task_unit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.unit} ({self.role})"
+
+
+class RequirementScope(models.TextChoices):
+    PERSON = "person", _("Each person")
+    BRANCH = "branch", _("Each party branch")
+    UNIT = "unit", _("Each unit")
+    CAMPAIGN = "campaign", _("The campaign as a whole")
+
+
+class RequirementPeriod(models.TextChoices):
+    WHOLE = "", _("Whole campaign")
+    MONTH = "month", _("Each month")
+    QUARTER = "quarter", _("Each quarter")
+
+
+class Requirement(models.Model):
+    """A numeric quota the plan sets, e.g. 每人不少于4次学习."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="requirements")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    scope = models.CharField(_("scope"), max_length=10, choices=RequirementScope.choices)
+    minimum = models.PositiveIntegerField(_("minimum"))
+    subject = models.CharField(_("subject"), max_length=60)
+    period = models.CharField(
+        _("period"), max_length=10, choices=RequirementPeriod.choices, blank=True, default=""
+    )
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("from task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requirements",
+    )
+    source_text = models.CharField(_("as written"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
+        ordering = ["campaign", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} ≥ {self.minimum} {self.subject}"

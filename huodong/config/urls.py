@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("huodong.core.urls")),
+    path("org/", include("huodong.orgs.urls")),
+    path("campaigns/", include("huodong.campaigns.urls")),
+]
