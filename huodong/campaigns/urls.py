@@ -1,4 +1,14 @@
 from django.urls import path
 
+from huodong.campaigns import views
+
 app_name = "campaigns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("<int:campaign_id>/", views.campaign_home, name="home"),
+    path("<int:campaign_id>/schedule/", views.campaign_schedule, name="schedule"),
+    path("<int:campaign_id>/copy/", views.campaign_copy_view, name="copy"),
+    path("<int:campaign_id>/tasks/<int:seq>/", views.task_detail, name="task"),
+    path("<int:campaign_id>/tasks/<int:seq>/complete/", views.task_complete, name="task_complete"),
+    path("<int:campaign_id>/tasks/<int:seq>/reopen/", views.task_reopen_view, name="task_reopen"),
+]

@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BIN := $(VENV)/bin
+# The demo runs at a date in the middle of the 2018 campaign so the task lights tell a story.
+DEMO_TODAY ?= 2018-06-20
+
+.PHONY: run test install install-test lint typecheck messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/huodong migrate --no-input
+	$(BIN)/huodong collectstatic --no-input --verbosity 0
+	HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)} $(BIN)/huodong seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)} $(BIN)/huodong runserver --noreload $(HOST):$(PORT)
+
+test: install-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-test
+	$(BIN)/mypy
+
+messages: install-test
+	cd huodong && ../$(BIN)/huodong makemessages --locale zh_Hans --no-obsolete --ignore 'testing/*' && ../$(BIN)/huodong compilemessages --locale zh_Hans
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
