@@ -12,6 +12,8 @@ from huodong.testing.factories import PersonFactory, UnitFactory, UserFactory
 def _isolated_settings(settings):
     # Tests pin "today" explicitly where they need it; a stray environment value must not leak in.
     settings.HUODONG_TODAY = ""
+    # Hashing at full strength would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

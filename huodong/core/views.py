@@ -8,6 +8,9 @@ from huodong.campaigns.permissions import can_create_campaign, sees_whole_plan
 from huodong.core import clock
 from huodong.orgs.permissions import membership_of
 
+# The home page shows the head of each list; the schedule page has the rest, paginated.
+HOME_LIST_LIMIT = 20
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,16 +24,17 @@ def home(request: HttpRequest) -> HttpResponse:
         if context["whole_plan"]:
             context["light_counts"] = campaign_selectors.light_counts(campaign, today=today)
             context["attention_tasks"] = list(
-                campaign_selectors.tasks_with_lights(campaign, today=today).filter(
-                    light__in=["overdue", "due_soon"]
-                )
+                campaign_selectors.tasks_with_lights(campaign, today=today)
+                .filter(light__in=["overdue", "due_soon"])
+                .order_by("due", "seq")[:HOME_LIST_LIMIT]
             )
         if membership.managed_unit_ids:
             context["unit_tasks"] = list(
                 campaign_selectors.tasks_for_units(
                     campaign, unit_ids=membership.managed_unit_ids, today=today
-                )
+                )[:HOME_LIST_LIMIT]
             )
+            context["unit_ids"] = sorted(membership.managed_unit_ids)
         context["own_requirements"] = campaign_selectors.person_requirements(campaign)
     elif membership.office_id is not None:
         context["can_create"] = can_create_campaign(membership, membership.office_id)

@@ -1,0 +1,81 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from huodong.campaigns.lights import Light
+from huodong.campaigns.models import Campaign
+from huodong.campaigns.selectors import light_counts
+from huodong.core import clock
+from huodong.core.demo_office import DEMO_PASSWORD, LOGINS
+from huodong.orgs.models import Person, Unit, UnitKind
+
+
+@pytest.fixture
+def demo(db, settings, capsys):
+    settings.HUODONG_TODAY = "2018-06-20"
+    call_command("seed_demo")
+    return capsys.readouterr().out
+
+
+def test_demo_loads_once_and_prints_the_logins(demo, capsys):
+    for username, *_ in LOGINS:
+        assert username in demo
+    assert DEMO_PASSWORD in demo
+    call_command("seed_demo")
+    again = capsys.readouterr().out
+    assert "zhongchonghao" in again
+    assert Campaign.objects.count() == 1
+
+
+def test_demo_office_has_the_plans_units_and_people(demo):
+    names = set(Unit.objects.values_list("name", flat=True))
+    assert {"宣传室", "综合处", "督查处", "业务处", "市场处"} <= names
+    assert {"政管办党支部", "政务中心党支部", "交易中心党支部"} <= names
+    assert Unit.objects.filter(kind=UnitKind.WINDOW).count() >= 3
+    assert Unit.objects.filter(kind=UnitKind.TEMP_BRANCH).count() >= 3
+    for leader in ("臧广荣", "童学宝", "魏旭光", "刘宝春", "仲崇浩"):
+        assert Person.objects.filter(name=leader).exists()
+    assert Person.objects.count() >= 85
+    assert Person.objects.filter(is_window_staff=True).count() >= 20
+    campaign = Campaign.objects.get()
+    # The leaders the plan names are linked to their people, not just names.
+    assert campaign.sub_themes.filter(lead_leader__isnull=False).count() == 4
+
+
+def test_demo_lights_tell_a_story(demo):
+    counts = light_counts(Campaign.objects.get(), today=clock.today())
+    assert counts[Light.DONE_ON_TIME] >= 3
+    assert counts[Light.DONE_LATE] >= 1
+    assert counts[Light.OVERDUE] >= 1
+    assert counts[Light.DUE_SOON] >= 1
+    assert counts[Light.NOT_STARTED] >= 1
+
+
+@pytest.mark.parametrize(
+    ("username", "section", "absent"),
+    [
+        ("zhongchonghao", "whole-plan", None),
+        ("zangguangrong", "whole-plan", "unit-tasks"),
+        ("tongxuebao", "whole-plan", "unit-tasks"),
+        ("ducha", "whole-plan", "unit-tasks"),
+        ("zonghechu", "unit-tasks", "whole-plan"),
+        ("zhishu", "unit-tasks", "whole-plan"),
+        ("chuangkou", "own-requirements", "whole-plan"),
+    ],
+)
+def test_each_demo_login_gets_its_home(demo, client, username, section, absent):
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    html = client.get(reverse("home")).content.decode()
+    assert f'id="{section}"' in html
+    assert 'id="own-requirements"' in html
+    if absent:
+        assert f'id="{absent}"' not in html
+
+
+def test_unit_home_lists_the_units_tasks(demo, client):
+    client.login(username="zonghechu", password=DEMO_PASSWORD)
+    html = client.get(reverse("home")).content.decode()
+    # 综合处 leads tasks 2, 6, 9, 10, 11, 12, 14, 15.
+    for seq in (2, 6, 9, 14):
+        assert f'data-seq="{seq}"' in html
+    assert 'data-seq="1"' not in html
