@@ -22,7 +22,10 @@ def light_expression(*, today: dt.date, warning_days: int) -> Case:
     """SQL for a task's light; precedence: done, overdue, due soon, phase not begun, pending."""
     done = Q(completed_on__isnull=False)
     return Case(
-        When(done & (Q(due__isnull=True) | Q(completed_on__lte=F("due"))), then=Value(Light.DONE_ON_TIME)),
+        When(
+            done & (Q(due__isnull=True) | Q(completed_on__lte=F("due"))),
+            then=Value(Light.DONE_ON_TIME),
+        ),
         When(done, then=Value(Light.DONE_LATE)),
         When(due__lt=today, then=Value(Light.OVERDUE)),
         When(due__lte=today + dt.timedelta(days=warning_days), then=Value(Light.DUE_SOON)),

@@ -93,9 +93,7 @@ class LeadingGroupRole(models.TextChoices):
 
 
 class LeadingGroupMember(models.Model):
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="leading_group"
-    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="leading_group")
     role = models.CharField(_("role"), max_length=20, choices=LeadingGroupRole.choices)
     person = models.ForeignKey(
         Person,
@@ -126,7 +124,11 @@ class Task(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
     seq = models.PositiveIntegerField(_("number"))
     phase = models.ForeignKey(
-        Phase, verbose_name=_("phase"), null=True, blank=True, on_delete=models.SET_NULL,
+        Phase,
+        verbose_name=_("phase"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="tasks",
     )
     text = models.TextField(_("task"))
@@ -142,9 +144,7 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["campaign", "seq", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "seq"], name="task_seq_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["campaign", "seq"], name="task_seq_unique")]
         indexes = [models.Index(fields=["campaign", "due"])]
 
     def __str__(self) -> str:

@@ -21,9 +21,12 @@ def can_manage_campaign(membership: Membership, campaign: Campaign) -> bool:
         return False
     if membership.is_superuser or membership.roles & CAMPAIGN_MANAGER_ROLES:
         return True
-    return membership.person is not None and LeadingGroupMember.objects.filter(
-        campaign=campaign, person=membership.person, role__in=GROUP_OFFICE_SEATS
-    ).exists()
+    return (
+        membership.person is not None
+        and LeadingGroupMember.objects.filter(
+            campaign=campaign, person=membership.person, role__in=GROUP_OFFICE_SEATS
+        ).exists()
+    )
 
 
 def can_create_campaign(membership: Membership, office_id: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from huodong.campaigns.lights import Light, light_expression
@@ -100,7 +100,7 @@ def schedule_tasks(
     if filters.unit_id:
         tasks = tasks.filter(task_units__unit_id=filters.unit_id).distinct()
     if filters.light in Light.values:
-        tasks = tasks.filter(light=filters.light)
+        tasks = tasks.filter(Q(light=filters.light))
     return tasks
 
 
@@ -129,9 +129,7 @@ def tasks_for_units(
 ) -> QuerySet[Task]:
     """Tasks a unit leads or helps with, for that unit's home page."""
     return (
-        tasks_with_lights(campaign, today=today)
-        .filter(task_units__unit_id__in=unit_ids)
-        .distinct()
+        tasks_with_lights(campaign, today=today).filter(task_units__unit_id__in=unit_ids).distinct()
     )
 
 

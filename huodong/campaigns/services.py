@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-
 from huodong.campaigns.models import (
     Campaign,
     LeadingGroupMember,
@@ -163,12 +162,12 @@ def campaign_create_from_plan(
             due_text=parsed_task.due_text[:60],
         )
         tasks[task.seq] = task
-        for role, names in (
+        for unit_role, names in (
             (TaskUnitRole.LEAD, parsed_task.lead_units),
             (TaskUnitRole.CO, parsed_task.co_units),
         ):
             for order, unit in enumerate(units.resolve(names)):
-                task_units.append(TaskUnit(task=task, unit=unit, role=role, order=order))
+                task_units.append(TaskUnit(task=task, unit=unit, role=unit_role, order=order))
     TaskUnit.objects.bulk_create(task_units, ignore_conflicts=True)
 
     Requirement.objects.bulk_create(
@@ -268,7 +267,9 @@ def campaign_copy(
             due_text=task.due_text,
         )
     TaskUnit.objects.bulk_create(
-        TaskUnit(task=task_map[link.task_id], unit_id=link.unit_id, role=link.role, order=link.order)
+        TaskUnit(
+            task=task_map[link.task_id], unit_id=link.unit_id, role=link.role, order=link.order
+        )
         for link in TaskUnit.objects.filter(task__campaign=campaign)
     )
     Requirement.objects.bulk_create(

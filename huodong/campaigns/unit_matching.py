@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from huodong.orgs.models import Unit, UnitKind
+from huodong.orgs.models import UnitKind
 
 # Collective names stand for every unit of these kinds.
 COLLECTIVE_NAMES: dict[str, tuple[str, ...]] = {

@@ -36,9 +36,9 @@ def campaign_home(request: HttpRequest, campaign_id: int) -> HttpResponse:
     overview = selectors.campaign_overview(campaign)
     # Only deadlines are drawn, so the timeline needs no unit links.
     tasks = list(
-        selectors.tasks_with_lights(campaign, today=today).prefetch_related(None).only(
-            "seq", "due", "phase_id", "completed_on"
-        )
+        selectors.tasks_with_lights(campaign, today=today)
+        .prefetch_related(None)
+        .only("seq", "due", "phase_id", "completed_on")
     )
     return render(
         request,

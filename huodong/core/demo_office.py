@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -81,7 +82,28 @@ STAFF_PER_UNIT = {
     "市场监管窗口": 8, "税务窗口": 8, "不动产登记窗口": 8, "人社窗口": 6,
 }  # fmt: skip
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
-GIVEN = ["建国", "海燕", "志强", "丽娟", "文博", "晓东", "静怡", "俊杰", "婷婷", "明辉", "雪梅", "国庆", "欣然", "子涵", "宏伟", "玉兰", "浩然", "佳琪", "立新", "春华"]  # noqa: E501
+GIVEN = [
+    "建国",
+    "海燕",
+    "志强",
+    "丽娟",
+    "文博",
+    "晓东",
+    "静怡",
+    "俊杰",
+    "婷婷",
+    "明辉",
+    "雪梅",
+    "国庆",
+    "欣然",
+    "子涵",
+    "宏伟",
+    "玉兰",
+    "浩然",
+    "佳琪",
+    "立新",
+    "春华",
+]
 
 
 @dataclass(frozen=True)
@@ -91,18 +113,33 @@ class DemoLogin:
     person: str
 
 
-# (username, person name or None for a staff member picked by unit, unit, role, role scoped to unit?)
+class DemoAccount(NamedTuple):
+    username: str
+    person: str | None  # None: the next staff member of `unit` without a login
+    unit: str
+    role: str | None
+    role_scoped_to_unit: bool
+    description: str
+
+
 LOGINS = [
-    ("admin", "办公室管理员", "综合处", Role.ADMIN, False, "system administrator"),
-    ("zhongchonghao", "仲崇浩", "宣传室", Role.OFFICE_DIRECTOR, False, "director of the leading group's office"),  # noqa: E501
-    ("xuanchuan", None, "宣传室", Role.OFFICE_STAFF, False, "leading group's office staff"),
-    ("zangguangrong", "臧广荣", "办领导班子", Role.LEADER, False, "group leader (组长), leader dashboard"),  # noqa: E501
-    ("tongxuebao", "童学宝", "办领导班子", None, False, "lead leader of the sub-theme 改革再发力"),
-    ("zonghechu", None, "综合处", Role.UNIT_HEAD, True, "head of 综合处, a lead unit"),
-    ("zhishu", None, "政务中心党支部", Role.BRANCH_SECRETARY, True, "secretary of 政务中心党支部"),
-    ("ducha", None, "督查处", Role.INSPECTOR, False, "inspector (督查)"),
-    ("chuangkou", None, "税务窗口", None, False, "window staff member"),
-]
+    DemoAccount("admin", "办公室管理员", "综合处", Role.ADMIN, False, "system administrator"),
+    DemoAccount(
+        "zhongchonghao", "仲崇浩", "宣传室", Role.OFFICE_DIRECTOR, False,
+        "director of the leading group's office",
+    ),
+    DemoAccount("xuanchuan", None, "宣传室", Role.OFFICE_STAFF, False, "the office's staff"),
+    DemoAccount("zangguangrong", "臧广荣", "办领导班子", Role.LEADER, False, "group leader (组长)"),
+    DemoAccount(
+        "tongxuebao", "童学宝", "办领导班子", None, False, "lead leader of the sub-theme 改革再发力"
+    ),
+    DemoAccount("zonghechu", None, "综合处", Role.UNIT_HEAD, True, "head of 综合处, a lead unit"),
+    DemoAccount(
+        "zhishu", None, "政务中心党支部", Role.BRANCH_SECRETARY, True, "secretary of 政务中心党支部"
+    ),
+    DemoAccount("ducha", None, "督查处", Role.INSPECTOR, False, "inspector (督查)"),
+    DemoAccount("chuangkou", None, "税务窗口", None, False, "window staff member"),
+]  # fmt: skip
 
 # Demo progress at 2018-06-20: what was done, and when.
 COMPLETIONS = {1: "2018-05-24", 3: "2018-05-30", 4: "2018-06-05", 5: "2018-05-28", 9: "2018-06-12"}
@@ -135,7 +172,11 @@ def build_demo_office() -> list[DemoLogin]:
     people: dict[str, Person] = {}
     for name, unit, branch, position in NAMED_PEOPLE:
         people[name] = person_create(
-            actor=None, office=office, name=name, unit=units[unit], branch=units[branch],
+            actor=None,
+            office=office,
+            name=name,
+            unit=units[unit],
+            branch=units[branch],
             position=position,
         )
     names = _staff_names()
@@ -151,7 +192,8 @@ def build_demo_office() -> list[DemoLogin]:
                 name=next(names),
                 unit=unit,
                 branch=units[BRANCH_OF_UNIT[unit_name]],
-                position=("负责人" if i == 0 else "工作人员") if unit.kind != UnitKind.WINDOW
+                position=("负责人" if i == 0 else "工作人员")
+                if unit.kind != UnitKind.WINDOW
                 else ("窗口负责人" if i == 0 else "窗口工作人员"),
                 is_window_staff=unit.kind == UnitKind.WINDOW,
                 phone=str(phone),
@@ -165,13 +207,18 @@ def build_demo_office() -> list[DemoLogin]:
             person = people[person_name]
         elif person_name:
             person = person_create(
-                actor=None, office=office, name=person_name, unit=units[unit_name],
+                actor=None,
+                office=office,
+                name=person_name,
+                unit=units[unit_name],
                 position="系统管理员",
             )
         elif units[unit_name].is_party_branch:
             # A branch secretary is a member of the branch, picked from its units' staff.
             person = next(
-                p for members in first_of_unit.values() for p in members
+                p
+                for members in first_of_unit.values()
+                for p in members
                 if p.branch_id == units[unit_name].pk and p.pk not in taken
             )
         else:
@@ -186,7 +233,9 @@ def build_demo_office() -> list[DemoLogin]:
 
     seed = resources.files("huodong.campaigns").joinpath("seeds", SEED_DOCX).read_bytes()
     plan = parse_plan(seed, SEED_DOCX)
-    campaign = campaign_create_from_plan(actor=None, office=office, plan=plan, source_name=SEED_DOCX)
+    campaign = campaign_create_from_plan(
+        actor=None, office=office, plan=plan, source_name=SEED_DOCX
+    )
     for task in Task.objects.filter(campaign=campaign, seq__in=COMPLETIONS):
         task_record_completion(
             actor=None, task=task, completed_on=dt.date.fromisoformat(COMPLETIONS[task.seq])
@@ -203,6 +252,6 @@ def demo_logins() -> list[DemoLogin]:
     }
     return [
         DemoLogin(username=u, role=desc, person=people.get(u, ""))
-        for u, _name, _unit, _role, _scoped, desc in LOGINS
+        for u, *_, desc in LOGINS
         if u in people
     ]

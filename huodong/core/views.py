@@ -14,7 +14,7 @@ HOME_LIST_LIMIT = 20
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """One page per role: the office sees the whole plan, a unit its tasks, a person their own part."""
+    """One page per role: the office sees the whole plan, a unit its tasks, a person their part."""
     membership = membership_of(request.user)
     today = clock.today()
     campaign = campaign_selectors.campaign_current(membership, today=today)

@@ -54,8 +54,7 @@ def test_seed_import_builds_the_whole_campaign(seed_campaign):
     assert c.leading_group_office.name == "宣传室"
     reqs = list(Requirement.objects.filter(campaign=c).select_related("task"))
     assert [(r.scope, r.minimum, r.subject, r.period or None, r.task.seq) for r in reqs] == [
-        (q["scope"], q["min"], q["subject"], q.get("period"), q["task_seq"])
-        for q in want["quotas"]
+        (q["scope"], q["min"], q["subject"], q.get("period"), q["task_seq"]) for q in want["quotas"]
     ]
     assert AuditRecord.objects.filter(action="campaign.import", object_id=str(c.pk)).exists()
 
@@ -84,7 +83,9 @@ def test_import_matches_existing_units_and_people(office):
 
 def test_copy_shifts_every_date(seed_campaign):
     new = campaign_copy(
-        actor=None, campaign=seed_campaign, title="2019年解放思想大讨论活动",
+        actor=None,
+        campaign=seed_campaign,
+        title="2019年解放思想大讨论活动",
         start=dt.date(2019, 5, 1),
     )
     shift = dt.timedelta(days=365)

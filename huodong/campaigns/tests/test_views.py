@@ -53,8 +53,14 @@ def plan_urls(campaign):
 @pytest.mark.parametrize("role", READER_ROLES)
 def test_office_members_read_the_plan(seed_campaign, office, make_member, login, role):
     unit = Unit.objects.get(office=office, name="综合处")
-    client = login(make_member(office, role=role, unit=unit, role_unit=unit if role in (
-        Role.UNIT_HEAD, Role.BRANCH_SECRETARY) else None))
+    client = login(
+        make_member(
+            office,
+            role=role,
+            unit=unit,
+            role_unit=unit if role in (Role.UNIT_HEAD, Role.BRANCH_SECRETARY) else None,
+        )
+    )
     for url in plan_urls(seed_campaign):
         assert client.get(url).status_code == 200, url
 
@@ -79,8 +85,9 @@ def test_another_office_sees_nothing(seed_campaign, other_office, make_member, l
     assert Task.objects.get(campaign=seed_campaign, seq=2).completed_on is None
 
 
-def test_schedule_shows_fifteen_tasks_with_lead_units_and_lights(seed_campaign, office,
-                                                                  make_member, login):
+def test_schedule_shows_fifteen_tasks_with_lead_units_and_lights(
+    seed_campaign, office, make_member, login
+):
     client = login(make_member(office, role=Role.OFFICE_DIRECTOR))
     html = client.get(reverse("campaigns:schedule", args=[seed_campaign.pk])).content.decode()
     assert html.count('data-seq="') == 15
@@ -130,7 +137,9 @@ def test_managers_record_completion(seed_campaign, office, make_member, login, r
 def test_others_cannot_record_completion(seed_campaign, office, make_member, login, role):
     client = login(make_member(office, role=role))
     for name in ("campaigns:task_complete", "campaigns:task_reopen"):
-        response = client.post(reverse(name, args=[seed_campaign.pk, 2]), {"completed_on": "2018-06-03"})
+        response = client.post(
+            reverse(name, args=[seed_campaign.pk, 2]), {"completed_on": "2018-06-03"}
+        )
         assert response.status_code == 404
     assert Task.objects.get(campaign=seed_campaign, seq=2).completed_on is None
     assert client.get(reverse("campaigns:copy", args=[seed_campaign.pk])).status_code == 404
@@ -146,8 +155,10 @@ def test_bad_completion_date_changes_nothing(seed_campaign, office, make_member,
 
 def test_reopen(seed_campaign, office, make_member, login):
     client = login(make_member(office, role=Role.OFFICE_DIRECTOR))
-    client.post(reverse("campaigns:task_complete", args=[seed_campaign.pk, 1]),
-                {"completed_on": "2018-05-20"})
+    client.post(
+        reverse("campaigns:task_complete", args=[seed_campaign.pk, 1]),
+        {"completed_on": "2018-05-20"},
+    )
     client.post(reverse("campaigns:task_reopen", args=[seed_campaign.pk, 1]))
     assert Task.objects.get(campaign=seed_campaign, seq=1).completed_on is None
 

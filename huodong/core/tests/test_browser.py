@@ -15,7 +15,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 @pytest.fixture
 def browser_page():
     if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium): browser test skipped")
+        pytest.skip(
+            "Debian's chromium is not installed (apt-get install chromium): browser test skipped"
+        )
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     # The live server runs in this process; Playwright's sync API must not see a running loop.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

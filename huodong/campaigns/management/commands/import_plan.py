@@ -51,8 +51,10 @@ class Command(BaseCommand):
     def _summarise(self, plan) -> None:
         write = self.stdout.write
         write(f"{plan.title} {plan.doc_number} {plan.issuer} {plan.issued or ''}")
-        write(f"  themes {len(plan.themes)}, phases {len(plan.phases)}, tasks {len(plan.tasks)}, "
-              f"requirements {len(plan.quotas)}")
+        write(
+            f"  themes {len(plan.themes)}, phases {len(plan.phases)}, tasks {len(plan.tasks)}, "
+            f"requirements {len(plan.quotas)}"
+        )
         for warning in plan.warnings:
             write(f"  warning: {warning}")
 

@@ -20,7 +20,9 @@ class Command(BaseCommand):
             logins = build_demo_office()
             self.stdout.write(self.style.SUCCESS("Loaded the demo office and the 2018 campaign."))
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}); demo date {DEMO_TODAY}")
+        self.stdout.write(
+            f"Demo logins (password for all: {DEMO_PASSWORD}); demo date {DEMO_TODAY}"
+        )
         width = max(len(login.username) for login in logins) + 2
         for login in logins:
             self.stdout.write(f"  {login.username.ljust(width)}{login.person}  — {login.role}")
