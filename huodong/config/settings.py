@@ -24,8 +24,14 @@ def _env_bool(name: str, default: bool = False) -> bool:
 DEBUG = _env_bool("HUODONG_DEBUG", False)
 # Production sets its own key; the fallback only serves the demo and the tests.
 SECRET_KEY = os.environ.get("HUODONG_SECRET_KEY") or "insecure-demo-key-set-HUODONG_SECRET_KEY"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HUODONG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("HUODONG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("HUODONG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("HUODONG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
@@ -109,7 +115,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -141,7 +150,9 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("HUODONG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "HUODONG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 DEFAULT_FROM_EMAIL = os.environ.get("HUODONG_FROM_EMAIL", "huodong@localhost")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,4 +1,10 @@
 from django.urls import path
 
+from huodong.orgs import views
+
 app_name = "orgs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.units, name="units"),
+    path("import/", views.org_import, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+]

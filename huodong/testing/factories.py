@@ -35,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def _saved(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's hook signature
+    def _saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
