@@ -3,9 +3,18 @@ from collections.abc import Callable, Sequence
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from huodong.orgs.people_import import PEOPLE_HEADERS, UNIT_HEADERS
 from huodong.testing.factories import TEST_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    # These tests read the English msgids; test_views checks the default language separately.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

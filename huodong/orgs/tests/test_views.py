@@ -259,3 +259,14 @@ def test_import_form_shows_rules_and_template_link(office, make_member, login):
     assert reverse("orgs:import_template") in body
     assert 'enctype="multipart/form-data"' in body
     assert "临时党支部" in body
+
+
+def test_problems_are_reported_in_chinese_by_default(office, make_member, login, client):
+    client.defaults.pop("HTTP_ACCEPT_LANGUAGE", None)
+    client = login(make_member(office, role=Role.OFFICE_STAFF))
+    data = make_xlsx(units=[["新处", "处/室"]], people=[["甲", "无此处"], [None, "新处"]])
+    body = client.post(reverse("orgs:import"), {"file": upload(data)}).content.decode()
+    assert "未保存任何内容" in body
+    assert "未知的单位“无此处”。" in body
+    assert "姓名为空。" in body
+    assert not Unit.objects.filter(name="新处").exists()
