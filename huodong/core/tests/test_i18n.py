@@ -31,8 +31,9 @@ def catalogue() -> list[tuple[str, str, bool]]:
             continue
         plural = "msgid_plural" in chunk
         msgstr = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', chunk, re.M)
-        entries.append((_unquote(msgid.group(1)), _unquote(msgstr.group(1)) if msgstr else "",
-                        plural))
+        entries.append(
+            (_unquote(msgid.group(1)), _unquote(msgstr.group(1)) if msgstr else "", plural)
+        )
     return entries
 
 
