@@ -13,6 +13,7 @@ from huodong.campaigns.models import Phase, Task
 WIDTH = 1000
 ROW_HEIGHT = 30
 TOP = 24
+DOT_SPACING = 14
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Tick:
 @dataclass(frozen=True)
 class Deadline:
     x: float
+    y: float
     seq: int
     light: str
     due: dt.date
@@ -47,7 +49,6 @@ class Timeline:
     bars: list[Bar]
     ticks: list[Tick]
     deadlines: list[Deadline]
-    deadline_y: float
     today_x: float | None
     today: dt.date
 
@@ -81,19 +82,31 @@ def build_timeline(phases: list[Phase], tasks: list[Task], *, today: dt.date) ->
             ticks.append(Tick(x=x_of(month), label=f"{month.month}月"))
         month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
     deadline_y = TOP + len(phases) * ROW_HEIGHT + 12
-    deadlines = [
-        Deadline(x=x_of(t.due), seq=t.seq, light=getattr(t, "light", ""), due=t.due)
-        for t in tasks
-        if t.due is not None
-    ]
+    # Deadlines on the same day stack downwards so that none hides another.
+    on_day: dict[dt.date, int] = {}
+    deadlines: list[Deadline] = []
+    for task in tasks:
+        if task.due is None:
+            continue
+        stacked = on_day.get(task.due, 0)
+        on_day[task.due] = stacked + 1
+        deadlines.append(
+            Deadline(
+                x=x_of(task.due),
+                y=deadline_y + stacked * DOT_SPACING,
+                seq=task.seq,
+                light=getattr(task, "light", ""),
+                due=task.due,
+            )
+        )
+    deepest = max(on_day.values(), default=1)
     today_x = x_of(today) if first <= today <= last else None
     return Timeline(
         width=WIDTH,
-        height=int(deadline_y + 22),
+        height=int(deadline_y + (deepest - 1) * DOT_SPACING + 22),
         bars=bars,
         ticks=ticks,
         deadlines=deadlines,
-        deadline_y=deadline_y,
         today_x=today_x,
         today=today,
     )

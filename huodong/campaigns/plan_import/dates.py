@@ -20,15 +20,21 @@ __all__ = [
     "Period",
     "is_recurring",
     "parse_deadline",
+    "parse_due",
     "parse_exact_date",
     "parse_period",
     "parse_span",
     "parse_start",
+    "recurrence_of",
 ]
 
 RECURRING = re.compile(
     r"每[天日周月年]|每个?季度?|每个月|每半年|每学期|按[月季周年]|逐月|定期|长期|常态|持续|经常|随时|适时"
 )
+# Checked before RECURRING: the periods a task can be tracked by; anything else that
+# repeats (每周, 长期坚持, 常态化) is tracked as ongoing.
+_MONTHLY = re.compile(r"每个?月|按月|逐月|月度")
+_QUARTERLY = re.compile(r"每个?季度?|按季度?|季度")
 
 # Day windows of the period words; None means "to the month's last day".
 PERIOD_DAYS: dict[str, tuple[int, int | None]] = {
@@ -195,6 +201,32 @@ def _span(text: str, year: int | None) -> tuple[Period, Period] | None:
 def is_recurring(text: str) -> bool:
     """True for wording that repeats (每月, 每季度, 长期坚持) rather than names a day."""
     return bool(RECURRING.search(unicodedata.normalize("NFKC", text)))
+
+
+def recurrence_of(text: str) -> str | None:
+    """ "month", "quarter" or "ongoing" for wording that repeats; None for a date."""
+    text = unicodedata.normalize("NFKC", text)
+    if not RECURRING.search(text):
+        return None
+    if _MONTHLY.search(text):
+        return "month"
+    if _QUARTERLY.search(text):
+        return "quarter"
+    return "ongoing"
+
+
+def parse_due(text: str, year: int | None) -> tuple[date | None, date | None]:
+    """(start, deadline): 7月—9月 -> (7-01, 9-30); 5月底 -> (None, 5-31); 尽快 -> (None, None).
+
+    Only a written range has a start; a single period such as 6月中旬 is a deadline alone.
+    """
+    if is_recurring(text):
+        return None, None
+    span = _span(text, year)
+    if span is None:
+        return None, None
+    left, right = span
+    return (left.first if left is not right else None), right.last
 
 
 def parse_period(text: str, year: int | None) -> Period | None:

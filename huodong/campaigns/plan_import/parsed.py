@@ -2,7 +2,9 @@
 
 `to_dict()` gives the shapes of the seeds' *.expected.json exactly, so a dry run can be
 compared with them value for value; `to_dict(full=True)` adds what a preview shows besides
-(texts, deadline wording, co-units, quota sources, descriptive members).
+(texts, deadline wording, co-units, recurrence, leaders, quota sources, descriptive members).
+New nested keys go only under `full`, so the default shapes stay those of the seed's file;
+new top-level keys (year_source, problems) appear in both.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ class ParsedPhase:
         return data
 
 
+# ParsedTask.recurrence values: the task repeats instead of having one deadline.
+RECUR_MONTH = "month"
+RECUR_QUARTER = "quarter"
+RECUR_ONGOING = "ongoing"
+
+
 @dataclass
 class ParsedTask:
     seq: int
@@ -59,8 +67,17 @@ class ParsedTask:
     text: str
     due: date | None
     due_text: str
+    # Unit names as written; collective names (各科室) are expanded by the service, not here.
     lead_units: list[str]
     co_units: list[str] = field(default_factory=list)
+    # "month" | "quarter" | "ongoing" for 每月 / 每季度 / 长期坚持; `due` is then None.
+    recurrence: str | None = None
+    # First day of a range deadline (7月—9月 -> 7-01); None for a single deadline.
+    start: date | None = None
+    # Names from a 责任领导 column or entry, as written.
+    leaders: list[str] = field(default_factory=list)
+    # 1-based row of the schedule table the task came from (header rows count), if any.
+    row: int | None = None
 
     def to_dict(self, *, full: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -70,8 +87,44 @@ class ParsedTask:
             "lead_units": list(self.lead_units),
         }
         if full:
-            data.update(text=self.text, due_text=self.due_text, co_units=list(self.co_units))
+            data.update(
+                text=self.text,
+                due_text=self.due_text,
+                co_units=list(self.co_units),
+                recurrence=self.recurrence,
+                start=_iso(self.start),
+                leaders=list(self.leaders),
+                row=self.row,
+            )
         return data
+
+
+# ParsedProblem.kind values.
+PROBLEM_MISSING_DEADLINE = "missing_deadline"
+PROBLEM_MISSING_UNIT = "missing_unit"
+PROBLEM_BAD_DATE = "bad_date"
+PROBLEM_ODD_UNIT = "odd_unit"
+PROBLEM_DUPLICATE_SEQ = "duplicate_seq"
+
+
+@dataclass
+class ParsedProblem:
+    """Something the reviewer must fix before the plan can be saved as it stands."""
+
+    kind: str
+    message: str  # translated, names the task and row where there is one
+    snippet: str  # the text the problem is about, as written
+    task_seq: int | None
+    row: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "snippet": self.snippet,
+            "task_seq": self.task_seq,
+            "row": self.row,
+        }
 
 
 @dataclass
@@ -133,6 +186,10 @@ class ParsedPlan:
     quotas: list[ParsedQuota]
     warnings: list[str]
     source_text: str
+    # The words the year was taken from, so the review screen can ask to confirm it.
+    year_source: str = ""
+    # What the reviewer must fix; each is also among `warnings` as a plain sentence.
+    problems: list[ParsedProblem] = field(default_factory=list)
 
     def to_dict(self, *, full: bool = False) -> dict[str, Any]:
         """JSON-ready, dates as ISO strings; `full` adds nested details and the source text."""
@@ -151,6 +208,8 @@ class ParsedPlan:
             "leading_group": self.leading_group.to_dict(full=full),
             "quotas": [q.to_dict(full=full) for q in self.quotas],
             "warnings": list(self.warnings),
+            "year_source": self.year_source,
+            "problems": [p.to_dict() for p in self.problems],
         }
         if full:
             data["source_text"] = self.source_text
