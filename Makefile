@@ -30,7 +30,8 @@ run: install
 	$(BIN)/huodong collectstatic --no-input --verbosity 0
 	HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)} $(BIN)/huodong seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)} $(BIN)/huodong runserver --noreload $(HOST):$(PORT)
+	HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)} $(BIN)/gunicorn huodong.config.wsgi \
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY-2} --access-logfile - --log-level warning
 
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)

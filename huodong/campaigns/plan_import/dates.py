@@ -22,6 +22,7 @@ __all__ = [
     "parse_deadline",
     "parse_due",
     "parse_exact_date",
+    "parse_interval",
     "parse_period",
     "parse_span",
     "parse_start",
@@ -215,18 +216,28 @@ def recurrence_of(text: str) -> str | None:
     return "ongoing"
 
 
+def parse_interval(text: str, year: int | None) -> tuple[date, date, bool] | None:
+    """(first day, last day, whether written as a range): 6月 -> (6-01, 6-30, False)."""
+    if is_recurring(text):
+        return None
+    span = _span(text, year)
+    if span is None:
+        return None
+    left, right = span
+    # _span hands back the very same Period twice for a single expression.
+    return left.first, right.last, left is not right
+
+
 def parse_due(text: str, year: int | None) -> tuple[date | None, date | None]:
     """(start, deadline): 7月—9月 -> (7-01, 9-30); 5月底 -> (None, 5-31); 尽快 -> (None, None).
 
     Only a written range has a start; a single period such as 6月中旬 is a deadline alone.
     """
-    if is_recurring(text):
+    interval = parse_interval(text, year)
+    if interval is None:
         return None, None
-    span = _span(text, year)
-    if span is None:
-        return None, None
-    left, right = span
-    return (left.first if left is not right else None), right.last
+    first, last, is_range = interval
+    return (first if is_range else None), last
 
 
 def parse_period(text: str, year: int | None) -> Period | None:

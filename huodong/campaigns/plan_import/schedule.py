@@ -1,101 +1,81 @@
-"""The schedule table (计划安排表): columns found by their header names, in any order."""
+"""The schedule table (计划安排表): columns found by their header names, in any order.
+
+A row whose cells all hold the same text (merged across the table) names the phase of the
+rows below it: 第一阶段：宣传发动（3月1日—3月15日）. Such a row may be the only place a
+phase is written, so its dates are kept as a phase of their own.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from .blocks import Table
-from .dates import is_recurring, parse_deadline
-from .parsed import ParsedPhase, ParsedTask
-from .textutil import SPACES, fold_width, snippet, split_units, to_number
+from .fields import field_for_header, header_key
+from .parsed import ParsedPhase, ParsedProblem, ParsedTask
+from .phases import clean_phase_name, match_phase, same_phase
+from .tasks import TaskBuilder, TaskFields
+from .textutil import snippet, to_number
 
-# Field -> header names, most specific first. A header cell maps to the field whose name it
-# contains at the greatest length, so 配合单位 never falls to a shorter lead-unit name.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "seq": ("序号", "编号"),
-    "phase": ("阶段步骤", "实施阶段", "工作阶段", "阶段", "步骤"),
-    "text": (
-        "工作任务",
-        "工作内容",
-        "主要任务",
-        "具体任务",
-        "任务内容",
-        "活动内容",
-        "工作措施",
-        "主要内容",
-        "具体措施",
-        "任务",
-        "内容",
-    ),
-    "due": (
-        "完成时限",
-        "完成时间",
-        "时间安排",
-        "时间节点",
-        "完成期限",
-        "时限",
-        "时间",
-        "期限",
-    ),
-    "lead": (
-        "牵头单位",
-        "责任单位",
-        "责任部门",
-        "牵头部门",
-        "责任处室",
-        "牵头处室",
-        "责任科室",
-        "牵头科室",
-        "负责单位",
-        "责任主体",
-    ),
-    "co": ("配合单位", "协办单位", "配合部门", "协同单位", "参与单位", "配合处室", "协助单位"),
-}
 HEADER_SEARCH_ROWS = 3
 
 
 @dataclass
 class ColumnMap:
+    # The last header row; data starts below it.
     header_row: int
     index: dict[str, int]
+    header_rows: list[int] = field(default_factory=list)
 
 
-def _header_key(text: str) -> str:
-    return SPACES.sub("", fold_width(text)).strip("*:：")
+def _fields_of(row: list[str]) -> list[str | None]:
+    return [field_for_header(cell) for cell in row]
 
 
-def _field_for(cell: str) -> str | None:
-    key = _header_key(cell)
-    best: tuple[int, str] | None = None
-    for name, synonyms in COLUMNS.items():
-        for synonym in synonyms:
-            if synonym in key and (best is None or len(synonym) > best[0]):
-                best = (len(synonym), name)
-    return best[1] if best else None
+def _index(fields: list[str | None]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for col, name in enumerate(fields):
+        # A cell spanning several grid columns repeats; count it once.
+        if name and name not in index:
+            index[name] = col
+    return index
+
+
+def _continues_header(row: list[str], above: list[str]) -> bool:
+    """A second header row naming the parts of a merged cell (责任单位 over 牵头单位 | 配合单位)."""
+    if not any(c.strip() for c in row) or row == above:
+        return False
+    for cell, upper in zip(row, above, strict=False):
+        cell = cell.strip()
+        if cell and cell != upper.strip() and field_for_header(cell) is None:
+            return False
+    return True
 
 
 def find_columns(table: Table) -> tuple[ColumnMap | None, list[str]]:
     """The header row and each field's column, if this table looks like a schedule."""
     for row_index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
-        index: dict[str, int] = {}
-        ignored: list[str] = []
-        for col, cell in enumerate(row):
-            name = _field_for(cell)
-            # A cell spanning several grid columns repeats; count it once.
-            if name and name not in index:
-                index[name] = col
-            elif cell.strip() and name is None:
-                ignored.append(cell.strip())
-        if "text" in index and ("due" in index or "lead" in index):
-            warnings = [
-                _("Schedule column %(name)s was not understood and was ignored.")
-                % {"name": snippet(name, 20)}
-                for name in dict.fromkeys(ignored)
-            ]
-            return ColumnMap(row_index, index), warnings
+        fields = _fields_of(row)
+        index = _index(fields)
+        if "text" not in index or ("due" not in index and "lead" not in index):
+            continue
+        header_rows = [row_index]
+        cells = list(row)
+        nxt = row_index + 1
+        if nxt < len(table.rows) and _continues_header(table.rows[nxt], row):
+            lower = _fields_of(table.rows[nxt])
+            fields = [low or up for low, up in zip(lower, fields, strict=False)]
+            index = _index(fields)
+            header_rows.append(nxt)
+            cells = [low or up for low, up in zip(table.rows[nxt], row, strict=False)]
+        ignored = [c.strip() for c, f in zip(cells, fields, strict=False) if c.strip() and not f]
+        warnings = [
+            _("Schedule column %(name)s was not understood and was ignored.")
+            % {"name": snippet(name, 20)}
+            for name in dict.fromkeys(ignored)
+        ]
+        return ColumnMap(header_rows[-1], index, header_rows), warnings
     return None, []
 
 
@@ -104,15 +84,8 @@ def _cell(row: list[str], columns: ColumnMap, name: str) -> str:
     return row[col].strip() if col is not None and col < len(row) else ""
 
 
-def _phase_name(cell: str, known: list[ParsedPhase]) -> str:
-    # A merged cell may come back once per row or with its text repeated on several lines.
-    lines = list(dict.fromkeys(line.strip() for line in cell.splitlines() if line.strip()))
-    name = "".join(lines)
-    name = re.sub(r"[（(][^（()）]*[）)]\s*$", "", name).strip()
-    for phase in known:
-        if phase.name and (phase.name in name or (name and name in phase.name)):
-            return phase.name
-    return name
+def _seq(cell: str) -> int | None:
+    return to_number(cell.strip().rstrip(".、．"))
 
 
 def _separator_text(cells: list[str], columns: ColumnMap) -> str:
@@ -133,81 +106,73 @@ def _separator_text(cells: list[str], columns: ColumnMap) -> str:
     return ""
 
 
-def _seq(cell: str) -> int | None:
-    return to_number(cell.strip().rstrip(".、．"))
+@dataclass
+class Schedule:
+    tasks: list[ParsedTask]
+    # Phases written only in the table (separator rows, phase cells with dates).
+    phases: list[ParsedPhase]
+    warnings: list[str]
+    problems: list[ParsedProblem]
 
 
-def parse_tasks(
-    tables: list[Table], year: int | None, phases: list[ParsedPhase]
-) -> tuple[list[ParsedTask], list[str]]:
-    tasks: list[ParsedTask] = []
+@dataclass
+class _PhaseResolver:
+    known: list[ParsedPhase]
+    year: int | None
+    found: list[ParsedPhase] = field(default_factory=list)
+
+    def resolve(self, cell: str) -> str:
+        heading = match_phase(" ".join(cell.split()), self.year)
+        name = heading.phase.name if heading else clean_phase_name(cell)
+        for phase in self.known + self.found:
+            if same_phase(phase.name, name):
+                return phase.name
+        if heading and heading.phase.end is not None:
+            self.found.append(heading.phase)
+        return name
+
+
+def parse_tasks(tables: list[Table], year: int | None, phases: list[ParsedPhase]) -> Schedule:
+    builder = TaskBuilder(year=year)
     warnings: list[str] = []
+    resolver = _PhaseResolver(known=list(phases), year=year)
     for table in tables:
         columns, column_warnings = find_columns(table)
         if columns is None:
             continue
         warnings.extend(column_warnings)
-        header = [_header_key(c) for c in table.rows[columns.header_row]]
+        builder.numbered = "seq" in columns.index
+        headers = [[header_key(c) for c in table.rows[i]] for i in columns.header_rows]
         phase = ""
-        for row in table.rows[columns.header_row + 1 :]:
+        for row_number, row in enumerate(table.rows[columns.header_row + 1 :], columns.header_row + 2):
             cells = [c.strip() for c in row]
-            if not any(cells) or [_header_key(c) for c in row] == header:
+            if not any(cells) or [header_key(c) for c in row] in headers:
                 continue  # blank row, or the header repeated on a new page
             if separator := _separator_text(cells, columns):
-                # A row merged across the table names the phase of the rows below it.
-                phase = _phase_name(separator, phases)
+                phase = resolver.resolve(separator)
                 continue
-            phase = _phase_name(_cell(row, columns, "phase"), phases) or phase
-            tasks.append(_task(row, columns, phase, year, tasks, warnings))
-    known = {p.name for p in phases}
+            phase_cell = _cell(row, columns, "phase")
+            phase = (resolver.resolve(phase_cell) if phase_cell else "") or phase
+            seq_text = _cell(row, columns, "seq")
+            builder.add(
+                TaskFields(
+                    text=_cell(row, columns, "text"),
+                    phase=phase,
+                    number=_seq(seq_text) if seq_text else None,
+                    number_text=seq_text,
+                    due_text=_cell(row, columns, "due"),
+                    lead_text=_cell(row, columns, "lead"),
+                    co_text=_cell(row, columns, "co"),
+                    leaders_text=_cell(row, columns, "leaders"),
+                    row=row_number,
+                )
+            )
+    tasks = builder.tasks
+    known = {p.name for p in phases + resolver.found}
     if known:
-        for name in dict.fromkeys(t.phase for t in tasks if t.phase not in known):
+        for name in dict.fromkeys(t.phase for t in tasks if t.phase and t.phase not in known):
             warnings.append(
                 _("Schedule phase %(name)s matches none of the phases in the text.")
-                % {"name": name or "—"}
+                % {"name": name}
             )
-    return tasks, warnings
-
-
-def _task(
-    row: list[str],
-    columns: ColumnMap,
-    phase: str,
-    year: int | None,
-    tasks: list[ParsedTask],
-    warnings: list[str],
-) -> ParsedTask:
-    text = _cell(row, columns, "text")
-    seq_text = _cell(row, columns, "seq")
-    seq = _seq(seq_text) if seq_text else None
-    expected_seq = tasks[-1].seq + 1 if tasks else 1
-    if seq is None:
-        if "seq" in columns.index:
-            warnings.append(
-                _("Task without a number %(seq_text)s was numbered %(seq)s: %(text)s")
-                % {"seq_text": seq_text, "seq": expected_seq, "text": snippet(text)}
-            )
-        seq = expected_seq
-    elif any(t.seq == seq for t in tasks):
-        warnings.append(_("Task number %(seq)s appears twice.") % {"seq": seq})
-    due_text = _cell(row, columns, "due")
-    due = parse_deadline(due_text, year) if due_text else None
-    if not due_text:
-        warnings.append(_("Task %(seq)s has no deadline.") % {"seq": seq})
-    elif due is None and not is_recurring(due_text):
-        warnings.append(
-            _("The deadline of task %(seq)s was not understood: %(due)s")
-            % {"seq": seq, "due": snippet(due_text)}
-        )
-    lead_units = split_units(_cell(row, columns, "lead"))
-    if not lead_units:
-        warnings.append(_("Task %(seq)s has no lead unit.") % {"seq": seq})
-    return ParsedTask(
-        seq=seq,
-        phase=phase,
-        text=text,
-        due=due,
-        due_text=due_text,
-        lead_units=lead_units,
-        co_units=split_units(_cell(row, columns, "co")),
-    )
+    return Schedule(tasks, resolver.found, warnings + builder.warnings, builder.problems)

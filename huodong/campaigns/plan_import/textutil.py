@@ -72,14 +72,70 @@ def normalize_unit(name: str) -> str:
     return name.strip("。.，,；;：:、")
 
 
+_OPENING = "（([【〔"
+_CLOSING = "）)]】〕"
+_UNIT_SEPARATOR_CHARS = "、，,；;/／"
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    # 各科室（站、所） is one name: separators inside brackets do not split.
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING:
+            depth = max(depth - 1, 0)
+        if depth == 0 and (ch in _UNIT_SEPARATOR_CHARS or ch.isspace()):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
 def split_units(text: str) -> list[str]:
     """Unit names from a cell or a parenthetical, de-duplicated in order."""
     names: list[str] = []
-    for part in UNIT_SEPARATORS.split(text):
+    for part in _split_outside_brackets(text):
         name = normalize_unit(part)
         if name and name not in names:
             names.append(name)
     return names
+
+
+_LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|主责|负总责)\s*[）)]")
+
+
+def split_marked_units(text: str) -> tuple[list[str], list[str]]:
+    """(lead, co) from one cell: 办公室（牵头）、组织科 -> (["办公室"], ["组织科"]).
+
+    Without a （牵头） mark every unit leads.
+    """
+    names = split_units(text)
+    marked = [n for n in names if _LEAD_MARK.search(n)]
+    if not marked:
+        return names, []
+    lead = [_LEAD_MARK.sub("", n) for n in marked]
+    return lead, [n for n in names if n not in marked]
+
+
+# A deadline or a sentence in a unit cell means columns slipped or a cell was mistyped.
+_DATEISH = re.compile(r"\d{1,2}月|\d{1,2}[./]\d{1,2}$|年底|年内|上旬|中旬|下旬|月底|\d{4}年")
+_SENTENCE_MARKS = re.compile(r"[。！？!?：:]")
+MAX_UNIT_NAME = 20
+
+
+def unit_looks_wrong(name: str) -> bool:
+    """True for a 'unit' that reads as a date, a sentence, a number or is far too long."""
+    return (
+        len(name) > MAX_UNIT_NAME
+        or name.isdigit()
+        or bool(_SENTENCE_MARKS.search(name))
+        or bool(_DATEISH.search(name))
+    )
 
 
 def snippet(text: str, limit: int = 60) -> str:
