@@ -1,10 +1,16 @@
 """Import a campaign plan (实施方案) from a .docx or a text file.
 
     plan = parse_plan(data, "plan.docx")   # -> ParsedPlan, or raises PlanImportError
+    plan = parse_plan(data, "plan.docx", strict=True)   # also raises for plan.problems
+    plan = parse_text(pasted)              # text pasted into a form
 
 The reader is chosen by content, not by file name; each format lives in its own module
 (docx_reader, text_reader) behind the checks in safety, and all of them produce the same
 RawDocument for the parser.
+
+What a reviewer must fix (a task without a deadline or unit, a date or unit name not
+understood) is listed in `ParsedPlan.problems`; `strict=True` turns the first of them into a
+PlanImportError instead, for imports that nobody reviews (the command line).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from .parsed import (
     ParsedLeadingGroup,
     ParsedPhase,
     ParsedPlan,
+    ParsedProblem,
     ParsedQuota,
     ParsedTask,
     ParsedTheme,
@@ -28,11 +35,13 @@ __all__ = [
     "ParsedLeadingGroup",
     "ParsedPhase",
     "ParsedPlan",
+    "ParsedProblem",
     "ParsedQuota",
     "ParsedTask",
     "ParsedTheme",
     "PlanImportError",
     "parse_plan",
+    "parse_text",
     "read_document",
 ]
 
@@ -51,6 +60,28 @@ def parse_plan(
     *,
     default_year: int | None = None,
     max_bytes: int = MAX_BYTES,
+    strict: bool = False,
 ) -> ParsedPlan:
-    """Parse an uploaded plan; `default_year` is used only when the document names no year."""
-    return build_plan(read_document(data, filename, max_bytes=max_bytes), default_year=default_year)
+    """Parse an uploaded plan; `default_year` is used only when the document names no year.
+
+    With `strict`, a plan that has problems raises PlanImportError naming the first one.
+    """
+    document = read_document(data, filename, max_bytes=max_bytes)
+    return build_plan(document, default_year=default_year, strict=strict)
+
+
+def parse_text(
+    text: str,
+    *,
+    default_year: int | None = None,
+    max_bytes: int = MAX_BYTES,
+    strict: bool = False,
+) -> ParsedPlan:
+    """Parse a plan pasted as text (a schedule copied from Word arrives tab-separated)."""
+    return parse_plan(
+        text.encode("utf-8"),
+        "pasted.txt",
+        default_year=default_year,
+        max_bytes=max_bytes,
+        strict=strict,
+    )

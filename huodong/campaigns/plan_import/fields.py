@@ -82,7 +82,7 @@ EXTRA_KEYS: dict[str, str] = {
 }
 
 # A key starts the text or follows a separator; values run to the next key.
-_KEY = re.compile(r"(?:^|(?<=[，,；;。、\s]))(?P<k>[\u4e00-\u9fff]{2,6})\s*[：:]")
+KEY = re.compile(r"(?:^|(?<=[，,；;。、\s]))(?P<k>[\u4e00-\u9fff]{2,6})\s*[：:]")
 _VALUE_EDGES = "，,；;。.、 \t\n"
 
 
@@ -117,7 +117,7 @@ def key_values(text: str) -> list[tuple[str, str]]:
 
     A value runs to the next key, so a unit list separated by commas stays whole.
     """
-    matches = list(_KEY.finditer(text))
+    matches = list(KEY.finditer(text))
     pairs: list[tuple[str, str]] = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
@@ -126,5 +126,5 @@ def key_values(text: str) -> list[tuple[str, str]]:
 
 
 def starts_with_key(text: str) -> bool:
-    m = _KEY.match(text.strip().lstrip("（("))
+    m = KEY.match(text.strip().lstrip("（("))
     return bool(m and field_for_key(m["k"]) is not None)

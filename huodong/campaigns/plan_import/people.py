@@ -66,6 +66,7 @@ _POST = "|".join(_POSTS)
 # An office's name may come before the post: 局党组书记, 县交通运输局局长.
 _POST_PREFIX = re.compile(rf"^[\u4e00-\u9fff]{{0,8}}?(?:{_POST})")
 _POST_SUFFIX = re.compile(rf"(?:{_POST})$")
+_POST_ANYWHERE = re.compile(_POST)
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 NAME_SEPARATORS = re.compile(r"[、，,；;和及与]+|同志")
 
@@ -79,7 +80,12 @@ def without_brackets(text: str) -> str:
 
 
 def _is_name(text: str) -> bool:
-    return bool(PERSON_NAME.match(text)) and not POST_OR_UNIT.search(text)
+    # 局长张三 is four characters too: a post inside means it is not a bare name.
+    return (
+        bool(PERSON_NAME.match(text))
+        and not POST_OR_UNIT.search(text)
+        and not _POST_ANYWHERE.search(text)
+    )
 
 
 def person_name(token: str) -> str | None:

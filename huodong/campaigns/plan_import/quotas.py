@@ -21,12 +21,16 @@ NUM = r"(?P<n>\d+|[一二两三四五六七八九十百千]+)"
 NOUN = r"(?P<subject>[\u4e00-\u9fff“”\"]{2,20}?)"
 END = r"(?=[，。；、,;！!？?\s）)]|$)"
 CLAUSE_END = r"(?=[，。；,;！!？?）)]|$)"
-UNIT = r"(?P<unit>人次|场次|课时|学时|小时|次|个|条|篇|场|期|项|份|家|户|人|名|天)"
+UNIT = r"(?P<unit>人次|场次|课时|学时|小时|次|个|条|篇|场|期|项|份|件|家|户|人|名|天)"
 HOLD = r"(?:开展|组织|召开|举办|进行|举行)"
 AT_LEAST = r"(?:不少于|至少|不低于)"
 
-# Text that promises a count; if no rule explains it, the user is told.
-HINT = re.compile(r"不少于|至少|不低于|每[个]?[月周]|每季度")
+# Text that promises a count; if no rule explains it, the user is told. 每月/每季度 alone is
+# a rhythm (每季度通报评价结果), not a count, unless a number follows closely.
+HINT = re.compile(
+    r"不少于|至少|不低于"
+    r"|每个?(?:月|周|季度)[^，。；;,]{0,8}?(?:\d+|[一二两三四五六七八九十]+)\s*(?:次|场|期|个|条|篇)"
+)
 
 SCOPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -60,7 +64,17 @@ PERIOD_WORDS: tuple[tuple[str, str], ...] = (
 LEADING_VERBS = re.compile(
     r"^(?:要|须|需|应|必须|原则上|均|都|共|累计|每个月|每月|每季度|每周|每年|每半年|"
     r"查找|撰写|开展|组织|参加|参与|提出|征集|形成|报送|提交|召开|举办|完成|梳理|收集|走访|"
-    r"发表|上报|推荐|讲授|听取|收看|整改|解决)+"
+    r"发表|上报|推荐|讲授|听取|收看|整改|解决|办理)+"
+)
+# Counting events (走访社区不少于2次) keeps the action: only these light verbs are dropped.
+LIGHT_VERBS = re.compile(
+    r"^(?:要|须|需|应|必须|原则上|均|都|共|累计|每个月|每月|每季度|每周|每年|每半年|"
+    r"开展|组织|参加|参与|召开|举办|进行)+"
+)
+EVENT_UNITS = {"次", "场", "场次", "人次", "期"}
+# The thing counted follows the last of these verbs: 通过…渠道征集群众意见建议 -> 群众意见建议.
+INNER_VERB = re.compile(
+    r"^.*(?:征集|收集|撰写|提出|查找|报送|上报|办理|提交|形成|梳理|发表|推荐|解决|整改)"
 )
 TRAILING_WORDS = re.compile(r"(?:的|数量|总数|数)$")
 CLAUSE_BREAK = re.compile(r"[，。；;,！!？?]")
@@ -111,6 +125,25 @@ RULES: tuple[QuotaRule, ...] = (
         period="quarter",
         strip_activity=True,
     ),
+    # The activity first, the count after it: 主题党日活动每月至少开展1次.
+    QuotaRule(
+        "monthly_after",
+        re.compile(
+            rf"(?P<pre>[^，。；;,、]*?)每个?月(?:均|都|要|须)?{AT_LEAST}?{HOLD}?{AT_LEAST}?{NUM}"
+            rf"(?:次|场|期){CLAUSE_END}"
+        ),
+        period="month",
+        strip_activity=True,
+    ),
+    QuotaRule(
+        "quarterly_after",
+        re.compile(
+            rf"(?P<pre>[^，。；;,、]*?)每个?季度(?:均|都|要|须)?{AT_LEAST}?{HOLD}?{AT_LEAST}?"
+            rf"{NUM}(?:次|场|期){CLAUSE_END}"
+        ),
+        period="quarter",
+        strip_activity=True,
+    ),
     QuotaRule(
         "min_count_of",
         re.compile(rf"{AT_LEAST}{NUM}{UNIT}的(?P<subject>[^，。；;,]{{2,40}}?){CLAUSE_END}"),
@@ -119,7 +152,8 @@ RULES: tuple[QuotaRule, ...] = (
     QuotaRule(
         "at_least_verb",
         re.compile(
-            rf"{AT_LEAST}(?:{HOLD}|提出|查找|撰写|提交|形成|征集|报送|走访|解决){NUM}{UNIT}的?"
+            rf"{AT_LEAST}(?:{HOLD}|提出|查找|撰写|提交|形成|征集|报送|走访|解决|编发|编印|刊发|"
+            rf"发布|上报|推送|办理){NUM}{UNIT}的?"
             rf"{NOUN}{END}"
         ),
     ),
@@ -162,12 +196,15 @@ def _strip_scope(text: str) -> str:
     return text
 
 
-def _subject_before(pre: str) -> str:
+def _subject_before(pre: str, *, keep_action: bool = False) -> str:
     subject = pre.strip()
+    verbs = LIGHT_VERBS if keep_action else LEADING_VERBS
     previous = None
     while previous != subject:
         previous = subject
-        subject = LEADING_VERBS.sub("", _strip_scope(subject))
+        subject = verbs.sub("", _strip_scope(subject))
+    if not keep_action and (m := INNER_VERB.match(subject)) and len(subject) - m.end() >= 2:
+        subject = subject[m.end() :]
     return TRAILING_WORDS.sub("", subject)
 
 
@@ -178,7 +215,8 @@ def _subject(rule: QuotaRule, match: re.Match[str]) -> str:
         if rule.head_noun:
             subject = re.split(r"等|、", subject)[-1]
     else:
-        subject = _subject_before(groups.get("pre") or "")
+        keep_action = groups.get("unit") in EVENT_UNITS
+        subject = _subject_before(groups.get("pre") or "", keep_action=keep_action)
     if rule.strip_activity and subject.endswith("活动") and len(subject) > 2:
         subject = subject[: -len("活动")]
     return subject + rule.subject_suffix if subject else ""
@@ -225,12 +263,15 @@ def quotas_in(text: str, task_seq: int | None) -> tuple[list[ParsedQuota], list[
                     ),
                 )
             )
-    warnings = [
-        _("A count in this text was not understood: %(text)s")
-        % {"text": snippet(text[max(h.start() - 20, 0) : h.end() + 20])}
-        for h in HINT.finditer(text)
-        if not any(hit.start <= h.start() < hit.end for hit in hits)
-    ]
+    warnings = list(
+        dict.fromkeys(
+            _("A count in this text was not understood: %(text)s")
+            % {"text": snippet(text[max(h.start() - 20, 0) : h.end() + 20])}
+            for h in HINT.finditer(text)
+            # Overlap, not containment: 每季度 may stand just before a count a rule read.
+            if not any(hit.start < h.end() and h.start() < hit.end for hit in hits)
+        )
+    )
     return [h.quota for h in sorted(hits, key=lambda h: h.start)], warnings
 
 

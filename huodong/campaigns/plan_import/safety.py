@@ -33,6 +33,10 @@ PDF_MAGIC = b"%PDF"
 RTF_MAGIC = b"{\\rtf"
 DOCX_MAIN_PART = "word/document.xml"
 
+_MARKUP = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml|<!DOCTYPE\s+html|<html|<\?mso-application|MIME-Version:)",
+    re.IGNORECASE,
+)
 _XML_DECLARATIONS = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _XML_DECLARATIONS_TEXT = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -63,11 +67,13 @@ def detect_format(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> 
     ext = _extension(filename)
     if data.startswith(OLE_MAGIC):
         raise _ole_error(data, ext)
-    if data.startswith(PDF_MAGIC) or data.lstrip()[:4] == PDF_MAGIC:
+    # Readers accept a PDF whose header comes after some junk within the first KiB.
+    if data.lstrip()[:4] == PDF_MAGIC or (ext == ".pdf" and PDF_MAGIC in data[:1024]):
         raise PlanImportError(
             _(
-                "PDF files cannot be read. Upload the original Word (.docx) file "
-                "or a plain-text copy of the plan."
+                "PDF files cannot be read. Open the original document in Word or WPS, save it "
+                "as .docx and upload it again; without the original, copy the plan's text and "
+                "paste it."
             ),
             code="pdf",
         )
@@ -80,6 +86,16 @@ def detect_format(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> 
         return Format.DOCX
     if ext == ".wps":
         raise _wps_error()
+    if _MARKUP.match(data[:512]):
+        # Word's "web page" and "Word 2003 XML" saves are often named .doc; read as text they
+        # would come out as tags.
+        raise PlanImportError(
+            _(
+                "This file is a web page or XML saved from Word, not a .docx. Open it in Word "
+                "or WPS, save it as .docx and upload it again."
+            ),
+            code="markup",
+        )
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         if ext in {".docx", ".doc"}:
             raise _corrupt_error(_("not a zip archive"))

@@ -19,6 +19,8 @@ from .tasks import TaskBuilder, TaskFields
 from .textutil import snippet, to_number
 
 HEADER_SEARCH_ROWS = 3
+# Header cells are names, not sentences; a longer cell is data that happens to say 任务.
+MAX_HEADER_CELL = 10
 
 
 @dataclass
@@ -44,11 +46,15 @@ def _index(fields: list[str | None]) -> dict[str, int]:
 
 def _continues_header(row: list[str], above: list[str]) -> bool:
     """A second header row naming the parts of a merged cell (责任单位 over 牵头单位 | 配合单位)."""
-    if not any(c.strip() for c in row) or row == above:
+    filled = {c.strip() for c in row if c.strip()}
+    # A row merged across (第一阶段：动员部署…) names a phase, even though it says 阶段.
+    if len(filled) < 2 or row == above:
         return False
     for cell, upper in zip(row, above, strict=False):
         cell = cell.strip()
-        if cell and cell != upper.strip() and field_for_header(cell) is None:
+        if not cell or cell == upper.strip():
+            continue
+        if len(header_key(cell)) > MAX_HEADER_CELL or field_for_header(cell) is None:
             return False
     return True
 
@@ -144,7 +150,9 @@ def parse_tasks(tables: list[Table], year: int | None, phases: list[ParsedPhase]
         builder.numbered = "seq" in columns.index
         headers = [[header_key(c) for c in table.rows[i]] for i in columns.header_rows]
         phase = ""
-        for row_number, row in enumerate(table.rows[columns.header_row + 1 :], columns.header_row + 2):
+        for row_number, row in enumerate(
+            table.rows[columns.header_row + 1 :], columns.header_row + 2
+        ):
             cells = [c.strip() for c in row]
             if not any(cells) or [header_key(c) for c in row] in headers:
                 continue  # blank row, or the header repeated on a new page

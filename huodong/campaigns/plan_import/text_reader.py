@@ -5,11 +5,15 @@ Tables arrive in one of two shapes:
 * one cell per line, each cell line starting with a tab, as text extractors such as Tika
   write them; a cell's further paragraphs follow on lines without the tab, and a vertically
   merged cell repeats (or drops) its text;
-* tab-separated rows, one row per line, as people type or paste them.
+* tab-separated rows, one row per line, as people type or paste them. A row merged across
+  the table (a phase heading) arrives as a line without tabs between rows, and a cell with
+  line breaks copied from a spreadsheet arrives quoted over several lines.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from django.utils.translation import gettext as _
@@ -56,7 +60,13 @@ def _is_cell_line(line: str) -> bool:
 
 
 def _is_tsv_row(line: str) -> bool:
-    return len(line.strip().split("\t")) >= 3
+    # Count tabs before stripping: an empty first cell (a merged 阶段 or 序号) starts the
+    # line with a tab, and stripping it would shift every column.
+    return line.count("\t") >= 2 and bool(line.strip())
+
+
+# A line between two rows of a pasted table that is short enough to be a merged row.
+_MAX_MERGED_ROW = 40
 
 
 class _TextParser:
@@ -83,11 +93,29 @@ class _TextParser:
         nxt = self.pos + 1
         return nxt < len(self.lines) and _is_cell_line(self.lines[nxt])
 
+    def _next_nonblank(self, start: int) -> int | None:
+        return next((i for i in range(start, len(self.lines)) if self.lines[i].strip()), None)
+
     def _tsv_table(self) -> Table:
         rows: list[list[str]] = []
-        while self.pos < len(self.lines) and _is_tsv_row(self.lines[self.pos]):
-            rows.append([clean_line(c) for c in self.lines[self.pos].strip().split("\t")])
-            self.pos += 1
+        while self.pos < len(self.lines):
+            line = self.lines[self.pos]
+            if _is_tsv_row(line):
+                self.pos += 1
+                # An open quote means the cell goes on over the next lines.
+                while line.count('"') % 2 == 1 and self.pos < len(self.lines):
+                    line += "\n" + self.lines[self.pos]
+                    self.pos += 1
+                rows.append(_tsv_cells(line))
+                continue
+            nxt = self._next_nonblank(self.pos + 1)
+            short = len(line.strip()) <= _MAX_MERGED_ROW and "\t" not in line.strip()
+            if nxt is not None and _is_tsv_row(self.lines[nxt]) and short:
+                if line.strip():
+                    rows.append([clean_line(line)])  # a row merged across the table
+                self.pos += 1
+                continue
+            break
         width = max(len(r) for r in rows)
         return Table(rows=[r + [""] * (width - len(r)) for r in rows])
 
@@ -151,6 +179,15 @@ class _TextParser:
             )
             rows[-1] += [""] * (width - len(rows[-1]))
         return Table(rows=rows)
+
+
+def _tsv_cells(line: str) -> list[str]:
+    line = line.rstrip("\r\n")
+    if "\n" in line:
+        cells = next(csv.reader(io.StringIO(line), delimiter="\t"), [])
+    else:
+        cells = line.split("\t")
+    return ["\n".join(filter(None, (clean_line(part) for part in c.split("\n")))) for c in cells]
 
 
 def _row_stride(cells: list[str]) -> int | None:
