@@ -28,7 +28,10 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror}") from exc
         try:
-            plan = parse_plan(data, path.name, max_bytes=settings.HUODONG_MAX_IMPORT_BYTES)
+            # Saving needs a complete plan; a dry run reports problems instead of refusing.
+            plan = parse_plan(
+                data, path.name, max_bytes=settings.HUODONG_MAX_IMPORT_BYTES, strict=not dry_run
+            )
         except PlanImportError as exc:
             raise CommandError(str(exc)) from exc
         if json:
