@@ -46,5 +46,8 @@ typecheck: install-test
 messages: install-test
 	cd huodong && ../$(BIN)/huodong makemessages --locale zh_Hans --no-obsolete --ignore 'testing/*' && ../$(BIN)/huodong compilemessages --locale zh_Hans
 
+bench: install-test
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

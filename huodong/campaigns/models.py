@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +121,13 @@ class LeadingGroupMember(models.Model):
         return f"{self.get_role_display()} {self.name}"
 
 
+class TaskRecurrence(models.TextChoices):
+    NONE = "", _("Once")
+    MONTH = "month", _("Every month")
+    QUARTER = "quarter", _("Every quarter")
+    ONGOING = "ongoing", _("Ongoing")
+
+
 class Task(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
     seq = models.PositiveIntegerField(_("number"))
@@ -134,6 +142,12 @@ class Task(models.Model):
     text = models.TextField(_("task"))
     due = models.DateField(_("deadline"), null=True, blank=True)
     due_text = models.CharField(_("deadline (as written)"), max_length=60, blank=True)
+    # A recurring or open task (每月, 每季度, 长期坚持) has no single deadline.
+    recurrence = models.CharField(
+        _("repeats"), max_length=10, choices=TaskRecurrence.choices, blank=True, default=""
+    )
+    # First day of a range deadline (7月—9月); None for a single deadline.
+    start = models.DateField(_("from"), null=True, blank=True)
     units = models.ManyToManyField(
         Unit, through="TaskUnit", verbose_name=_("units"), related_name="tasks", blank=True
     )
@@ -213,3 +227,56 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} ≥ {self.minimum} {self.subject}"
+
+
+class PlanDraftStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    APPLIED = "applied", _("Applied")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class PlanDraft(models.Model):
+    """An imported plan under review, kept in the database so any app server can continue it.
+
+    `parsed` holds the plan as `ParsedPlan.to_dict(full=True)` plus the dataclass fields that
+    shape leaves out; `huodong.campaigns.plan_drafts.plan_from_dict` rebuilds it. A draft with a
+    `campaign` is a revised plan for that campaign (re-import); otherwise it creates a new one.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="plan_drafts")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    source_name = models.CharField(_("imported from"), max_length=200, blank=True)
+    source_text = models.TextField(_("source text"), blank=True)
+    parsed = models.JSONField(_("parsed plan"), default=dict)
+    warning_days = models.PositiveSmallIntegerField(
+        _("warn this many days before a deadline"), default=7
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("revised campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="plan_drafts",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanDraftStatus.choices, default=PlanDraftStatus.OPEN
+    )
+    # The campaign the draft created or revised, once applied.
+    result = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan draft")
+        verbose_name_plural = _("plan drafts")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["office", "status"])]
+
+    def __str__(self) -> str:
+        return self.source_name or f"draft {self.pk}"

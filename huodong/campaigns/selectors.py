@@ -13,12 +13,18 @@ from huodong.campaigns.models import (
     Campaign,
     LeadingGroupMember,
     Phase,
+    PlanDraft,
+    PlanDraftStatus,
     Requirement,
     SubTheme,
     Task,
     TaskUnit,
 )
-from huodong.campaigns.permissions import can_view_campaign
+from huodong.campaigns.permissions import (
+    can_create_campaign,
+    can_manage_campaign,
+    can_view_campaign,
+)
 from huodong.orgs.permissions import Membership
 
 
@@ -137,3 +143,28 @@ def person_requirements(campaign: Campaign) -> list[Requirement]:
     return list(
         Requirement.objects.filter(campaign=campaign, scope="person").select_related("task")
     )
+
+
+def plan_draft_get(membership: Membership, draft_id: int) -> PlanDraft:
+    """A draft its office's campaign managers may review; anyone else gets 404."""
+    draft = (
+        PlanDraft.objects.select_related("office", "campaign", "created_by")
+        .filter(pk=draft_id)
+        .first()
+    )
+    if draft is None:
+        raise Http404
+    if draft.campaign is not None:
+        allowed = can_manage_campaign(membership, draft.campaign)
+    else:
+        allowed = can_create_campaign(membership, draft.office_id)
+    if not allowed:
+        raise Http404
+    return draft
+
+
+def plan_drafts_open(office_id: int, *, campaign: Campaign | None = None) -> QuerySet[PlanDraft]:
+    """Drafts still under review: of new campaigns, or of one campaign's revised plan."""
+    drafts = PlanDraft.objects.filter(office_id=office_id, status=PlanDraftStatus.OPEN)
+    drafts = drafts.filter(campaign=campaign) if campaign else drafts.filter(campaign__isnull=True)
+    return drafts.select_related("created_by").defer("parsed", "source_text")

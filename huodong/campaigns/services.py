@@ -1,4 +1,5 @@
-"""Writes to campaigns: creating one from an imported plan, copying it, recording completion."""
+"""Writes to campaigns: importing a plan (through a reviewed draft), revising a campaign from a
+revised plan, copying it, recording completion."""
 
 from __future__ import annotations
 
@@ -6,32 +7,37 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from huodong.campaigns.models import (
     Campaign,
     LeadingGroupMember,
-    LeadingGroupRole,
     Phase,
+    PlanDraft,
+    PlanDraftStatus,
     Requirement,
     SubTheme,
     Task,
+    TaskRecurrence,
     TaskUnit,
     TaskUnitRole,
 )
+from huodong.campaigns.plan_diff import dated_phases, plan_diff, plan_seats
+from huodong.campaigns.plan_drafts import plan_from_dict, plan_to_dict
+from huodong.campaigns.plan_import import parse_plan
 from huodong.campaigns.unit_matching import collective_kinds, guess_unit_kind, normalise_unit_name
+from huodong.core import clock
 from huodong.core.audit import audit_record
 from huodong.orgs.models import Office, Person, Unit, User
 from huodong.orgs.services import unit_create
 
 if TYPE_CHECKING:
-    from huodong.campaigns.plan_import import ParsedPlan
+    from huodong.campaigns.plan_import import ParsedPhase, ParsedPlan, ParsedTask, ParsedTheme
 
-GROUP_ROLE_BY_TITLE = {
-    "组长": LeadingGroupRole.LEADER,
-    "副组长": LeadingGroupRole.DEPUTY,
-    "成员": LeadingGroupRole.MEMBER,
-}
+# What an upload of pasted text is parsed as.
+PASTED_TEXT_FILENAME = "pasted.txt"
 
 
 @dataclass
@@ -76,12 +82,72 @@ def _people_by_name(office: Office) -> dict[str, Person]:
     return people
 
 
+def _recurrence(parsed_task: ParsedTask) -> str:
+    value = getattr(parsed_task, "recurrence", None) or ""
+    return value if value in TaskRecurrence.values else ""
+
+
+def _task_fields(parsed_task: ParsedTask, phases: dict[str, Phase]) -> dict:
+    """The Task columns a parsed task decides (not its number, units or progress)."""
+    return {
+        "phase": phases.get(parsed_task.phase),
+        "text": parsed_task.text,
+        "due": parsed_task.due,
+        "due_text": parsed_task.due_text[:60],
+        "recurrence": _recurrence(parsed_task),
+        "start": getattr(parsed_task, "start", None),
+    }
+
+
+def _task_links(task: Task, parsed_task: ParsedTask, units: _UnitResolver) -> list[TaskUnit]:
+    links: list[TaskUnit] = []
+    for unit_role, names in (
+        (TaskUnitRole.LEAD, parsed_task.lead_units),
+        (TaskUnitRole.CO, parsed_task.co_units),
+    ):
+        for order, unit in enumerate(units.resolve(names)):
+            links.append(TaskUnit(task=task, unit=unit, role=unit_role, order=order))
+    return links
+
+
+def _phase_fields(parsed_phase: ParsedPhase, order: int) -> dict:
+    return {
+        "order": order,
+        "name": parsed_phase.name,
+        "start": parsed_phase.start,
+        "end": parsed_phase.end,
+        "text": parsed_phase.text,
+    }
+
+
+def _theme_fields(theme: ParsedTheme, order: int, people: dict[str, Person]) -> dict:
+    return {
+        "order": order,
+        "name": theme.name,
+        "text": theme.text,
+        "lead_leader": people.get(theme.lead_leader),
+        "lead_leader_name": theme.lead_leader,
+    }
+
+
+def _campaign_span(plan: ParsedPlan) -> tuple[dt.date | None, dt.date | None]:
+    phase_dates = [d for p in plan.phases for d in (p.start, p.end) if d is not None]
+    if not phase_dates:
+        return plan.issued, None
+    return min(phase_dates), max(phase_dates)
+
+
 @transaction.atomic
 def campaign_create_from_plan(
-    *, actor: User | None, office: Office, plan: ParsedPlan, source_name: str = ""
+    *,
+    actor: User | None,
+    office: Office,
+    plan: ParsedPlan,
+    source_name: str = "",
+    warning_days: int | None = None,
 ) -> Campaign:
     """Create a whole campaign from a parsed plan, in one transaction."""
-    phase_dates = [d for p in plan.phases for d in (p.start, p.end) if d is not None]
+    start, end = _campaign_span(plan)
     campaign = Campaign.objects.create(
         office=office,
         title=plan.title,
@@ -92,56 +158,31 @@ def campaign_create_from_plan(
         guiding_thought=plan.guiding_thought,
         theme=plan.theme,
         principles=list(plan.principles),
-        start=min(phase_dates) if phase_dates else plan.issued,
-        end=max(phase_dates) if phase_dates else None,
+        start=start,
+        end=end,
         source_name=source_name[:200],
         source_text=plan.source_text,
+        **({"warning_days": warning_days} if warning_days is not None else {}),
     )
     units = _UnitResolver(actor=actor, office=office)
     people = _people_by_name(office)
 
     for order, theme in enumerate(plan.themes):
         sub_theme = SubTheme.objects.create(
-            campaign=campaign,
-            order=order,
-            name=theme.name,
-            text=theme.text,
-            lead_leader=people.get(theme.lead_leader),
-            lead_leader_name=theme.lead_leader,
+            campaign=campaign, **_theme_fields(theme, order, people)
         )
         sub_theme.units.set(units.resolve(theme.units))
 
     phases: dict[str, Phase] = {}
-    for order, parsed_phase in enumerate(plan.phases):
-        if parsed_phase.start is None or parsed_phase.end is None:
-            continue
+    for order, parsed_phase in dated_phases(plan):
         phases[parsed_phase.name] = Phase.objects.create(
-            campaign=campaign,
-            order=order,
-            name=parsed_phase.name,
-            start=parsed_phase.start,
-            end=parsed_phase.end,
-            text=parsed_phase.text,
+            campaign=campaign, **_phase_fields(parsed_phase, order)
         )
 
-    seat_order = 0
-    for title, names in plan.leading_group.members.items():
-        role = GROUP_ROLE_BY_TITLE.get(title)
-        if role is None:
-            continue
-        for name in names:
-            LeadingGroupMember.objects.get_or_create(
-                campaign=campaign,
-                role=role,
-                name=name,
-                defaults={"person": people.get(name), "order": seat_order},
-            )
-            seat_order += 1
-    if plan.leading_group.office_director:
-        name = plan.leading_group.office_director
+    for seat_order, (role, name) in enumerate(plan_seats(plan)):
         LeadingGroupMember.objects.get_or_create(
             campaign=campaign,
-            role=LeadingGroupRole.OFFICE_DIRECTOR,
+            role=role,
             name=name,
             defaults={"person": people.get(name), "order": seat_order},
         )
@@ -154,34 +195,14 @@ def campaign_create_from_plan(
     task_units: list[TaskUnit] = []
     for parsed_task in plan.tasks:
         task = Task.objects.create(
-            campaign=campaign,
-            seq=parsed_task.seq,
-            phase=phases.get(parsed_task.phase),
-            text=parsed_task.text,
-            due=parsed_task.due,
-            due_text=parsed_task.due_text[:60],
+            campaign=campaign, seq=parsed_task.seq, **_task_fields(parsed_task, phases)
         )
         tasks[task.seq] = task
-        for unit_role, names in (
-            (TaskUnitRole.LEAD, parsed_task.lead_units),
-            (TaskUnitRole.CO, parsed_task.co_units),
-        ):
-            for order, unit in enumerate(units.resolve(names)):
-                task_units.append(TaskUnit(task=task, unit=unit, role=unit_role, order=order))
+        task_units.extend(_task_links(task, parsed_task, units))
     TaskUnit.objects.bulk_create(task_units, ignore_conflicts=True)
 
     Requirement.objects.bulk_create(
-        Requirement(
-            campaign=campaign,
-            order=order,
-            scope=quota.scope,
-            minimum=quota.min,
-            subject=quota.subject,
-            period=quota.period or "",
-            task=tasks.get(quota.task_seq) if quota.task_seq is not None else None,
-            source_text=quota.source[:200],
-        )
-        for order, quota in enumerate(plan.quotas)
+        _requirement(campaign, order, quota, tasks) for order, quota in enumerate(plan.quotas)
     )
 
     audit_record(
@@ -197,6 +218,280 @@ def campaign_create_from_plan(
         },
     )
     return campaign
+
+
+def _requirement(campaign: Campaign, order: int, quota, tasks: dict[int, Task]) -> Requirement:
+    return Requirement(
+        campaign=campaign,
+        order=order,
+        scope=quota.scope,
+        minimum=quota.min,
+        subject=quota.subject[:60],
+        period=quota.period or "",
+        task=tasks.get(quota.task_seq) if quota.task_seq is not None else None,
+        source_text=quota.source[:200],
+    )
+
+
+@transaction.atomic
+def campaign_apply_plan(
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    plan: ParsedPlan,
+    source_name: str | None = None,
+    warning_days: int | None = None,
+) -> Campaign:
+    """Revise a campaign in place from a revised plan, in one transaction.
+
+    Tasks are matched by number: an unchanged task is not written at all, a changed one is
+    updated in place (its completion and other progress stay), a new one is created and one the
+    plan no longer has is deleted with its progress. Phases and sub-themes keep their rows where
+    they match (by name, else in order), so tasks and units stay attached.
+    """
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    diff = plan_diff(campaign, plan, warning_days=warning_days)
+    office = campaign.office
+    units = _UnitResolver(actor=actor, office=office)
+    people = _people_by_name(office)
+
+    # Phases first: tasks point at them.
+    phases: dict[str, Phase] = {}
+    for match in diff.phase_matches:
+        if match.changes or match.phase.order != match.order:
+            for name, value in _phase_fields(match.new, match.order).items():
+                setattr(match.phase, name, value)
+            match.phase.save()
+        phases[match.new.name] = match.phase
+    for order, parsed_phase in diff.phases_added:
+        phases[parsed_phase.name] = Phase.objects.create(
+            campaign=campaign, **_phase_fields(parsed_phase, order)
+        )
+
+    for theme_match in diff.theme_matches:
+        if theme_match.changes or theme_match.theme.order != theme_match.order:
+            fields = _theme_fields(theme_match.new, theme_match.order, people)
+            for name, value in fields.items():
+                setattr(theme_match.theme, name, value)
+            theme_match.theme.save()
+            theme_match.theme.units.set(units.resolve(theme_match.new.units))
+    for order, theme in diff.themes_added:
+        sub_theme = SubTheme.objects.create(
+            campaign=campaign, **_theme_fields(theme, order, people)
+        )
+        sub_theme.units.set(units.resolve(theme.units))
+    SubTheme.objects.filter(pk__in=[t.pk for t in diff.themes_removed]).delete()
+
+    LeadingGroupMember.objects.filter(pk__in=[m.pk for m in diff.group_removed]).delete()
+    seat_order = {seat: order for order, seat in enumerate(plan_seats(plan))}
+    for role, name in diff.group_added:
+        LeadingGroupMember.objects.get_or_create(
+            campaign=campaign,
+            role=role,
+            name=name,
+            defaults={"person": people.get(name), "order": seat_order[(role, name)]},
+        )
+
+    # Tasks: unchanged ones are not touched at all.
+    Task.objects.filter(pk__in=[r.task.pk for r in diff.tasks_removed]).delete()
+    new_links: list[TaskUnit] = []
+    for change in diff.tasks_changed:
+        task = change.task
+        fields = _task_fields(change.new, phases)
+        for name, value in fields.items():
+            setattr(task, name, value)
+        task.save(update_fields=list(fields))
+        if change.fields & {"lead_units", "co_units"}:
+            TaskUnit.objects.filter(task=task).delete()
+            new_links.extend(_task_links(task, change.new, units))
+    for parsed_task in diff.tasks_added:
+        task = Task.objects.create(
+            campaign=campaign, seq=parsed_task.seq, **_task_fields(parsed_task, phases)
+        )
+        new_links.extend(_task_links(task, parsed_task, units))
+    TaskUnit.objects.bulk_create(new_links, ignore_conflicts=True)
+    # Removed phases go after the tasks moved out of them.
+    Phase.objects.filter(pk__in=[p.pk for p in diff.phases_removed]).delete()
+
+    Requirement.objects.filter(pk__in=[r.pk for r in diff.requirements_removed]).delete()
+    if diff.requirements_added:
+        tasks = {t.seq: t for t in Task.objects.filter(campaign=campaign)}
+        order_of = {id(quota): order for order, quota in enumerate(plan.quotas)}
+        Requirement.objects.bulk_create(
+            _requirement(campaign, order_of.get(id(quota), 0), quota, tasks)
+            for quota in diff.requirements_added
+        )
+
+    start, end = _campaign_span(plan)
+    office_units = (
+        units.resolve([plan.leading_group.office_unit]) if plan.leading_group.office_unit else []
+    )
+    campaign.title = plan.title
+    campaign.doc_number = plan.doc_number
+    campaign.issuer = plan.issuer
+    campaign.issued = plan.issued
+    campaign.year = plan.year
+    campaign.guiding_thought = plan.guiding_thought
+    campaign.theme = plan.theme
+    campaign.principles = list(plan.principles)
+    campaign.start, campaign.end = start, end
+    campaign.leading_group_office = office_units[0] if office_units else None
+    campaign.source_text = plan.source_text
+    if source_name is not None:
+        campaign.source_name = source_name[:200]
+    if warning_days is not None:
+        campaign.warning_days = warning_days
+    campaign.save()
+
+    audit_record(
+        actor=actor,
+        action="campaign.reimport",
+        obj=campaign,
+        changes={
+            "source": source_name,
+            **diff.summary(),
+            "units_created": [u.name for u in units.created],
+        },
+    )
+    return campaign
+
+
+class PlanDraftClosed(Exception):
+    """The draft was already applied or discarded (a second submit, another tab)."""
+
+    def __init__(self, draft: PlanDraft) -> None:
+        super().__init__(draft.status)
+        self.draft = draft
+
+
+@transaction.atomic
+def plan_draft_create(
+    *,
+    actor: User | None,
+    office: Office,
+    source_name: str,
+    data_or_text: bytes | str,
+    campaign: Campaign | None = None,
+) -> PlanDraft:
+    """Parse an upload (bytes) or pasted text (str) into a draft for review.
+
+    Raises PlanImportError, with nothing saved, when the plan cannot be read.
+    """
+    if isinstance(data_or_text, str):
+        data, filename = data_or_text.encode("utf-8"), PASTED_TEXT_FILENAME
+    else:
+        data, filename = data_or_text, source_name
+    default_year = campaign.year if campaign is not None and campaign.year else None
+    plan = parse_plan(
+        data,
+        filename,
+        default_year=default_year or clock.today().year,
+        max_bytes=settings.HUODONG_MAX_IMPORT_BYTES,
+    )
+    draft = PlanDraft.objects.create(
+        office=office,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        source_name=source_name[:200],
+        source_text=plan.source_text,
+        parsed=plan_to_dict(plan),
+        warning_days=campaign.warning_days if campaign is not None else 7,
+        campaign=campaign,
+    )
+    audit_record(
+        actor=actor,
+        action="plan_draft.create",
+        obj=draft,
+        changes={
+            "source": source_name,
+            "campaign": campaign.pk if campaign is not None else None,
+            "tasks": len(plan.tasks),
+            "warnings": len(plan.warnings),
+        },
+    )
+    return draft
+
+
+def _lock_open(draft: PlanDraft) -> PlanDraft:
+    locked = PlanDraft.objects.select_for_update().get(pk=draft.pk)
+    if locked.status != PlanDraftStatus.OPEN:
+        raise PlanDraftClosed(locked)
+    return locked
+
+
+@transaction.atomic
+def plan_draft_update(
+    *, actor: User | None, draft: PlanDraft, plan: ParsedPlan, warning_days: int | None = None
+) -> PlanDraft:
+    """Store the reviewer's edits of the plan back in the draft."""
+    locked = _lock_open(draft)
+    locked.parsed = plan_to_dict(plan)
+    if warning_days is not None:
+        locked.warning_days = warning_days
+    locked.save(update_fields=["parsed", "warning_days", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="plan_draft.update",
+        obj=locked,
+        changes={"tasks": len(plan.tasks), "warning_days": locked.warning_days},
+    )
+    return locked
+
+
+@transaction.atomic
+def plan_draft_apply(
+    *, actor: User | None, draft: PlanDraft, plan: ParsedPlan, warning_days: int | None = None
+) -> Campaign:
+    """Save the reviewed plan and create its campaign (or revise the draft's campaign).
+
+    The draft row is locked first, so a double submit creates one campaign: the second finds
+    the draft applied and raises PlanDraftClosed.
+    """
+    locked = _lock_open(draft)
+    if warning_days is not None:
+        locked.warning_days = warning_days
+    if locked.campaign_id is None:
+        campaign = campaign_create_from_plan(
+            actor=actor,
+            office=locked.office,
+            plan=plan,
+            source_name=locked.source_name,
+            warning_days=locked.warning_days,
+        )
+    else:
+        campaign = campaign_apply_plan(
+            actor=actor,
+            campaign=Campaign.objects.get(pk=locked.campaign_id),
+            plan=plan,
+            source_name=locked.source_name,
+            warning_days=locked.warning_days,
+        )
+    locked.parsed = plan_to_dict(plan)
+    locked.status = PlanDraftStatus.APPLIED
+    locked.result = campaign
+    locked.closed_at = timezone.now()
+    locked.save()
+    audit_record(
+        actor=actor,
+        action="plan_draft.apply",
+        obj=locked,
+        changes={"campaign": campaign.pk, "reimport": locked.campaign_id is not None},
+    )
+    return campaign
+
+
+@transaction.atomic
+def plan_draft_discard(*, actor: User | None, draft: PlanDraft) -> PlanDraft:
+    locked = _lock_open(draft)
+    locked.status = PlanDraftStatus.DISCARDED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at", "updated_at"])
+    audit_record(actor=actor, action="plan_draft.discard", obj=locked)
+    return locked
+
+
+def plan_draft_plan(draft: PlanDraft) -> ParsedPlan:
+    """The plan a draft holds, as dataclasses."""
+    return plan_from_dict(draft.parsed)
 
 
 @transaction.atomic
@@ -265,6 +560,8 @@ def campaign_copy(
             text=task.text,
             due=moved(task.due),
             due_text=task.due_text,
+            recurrence=task.recurrence,
+            start=moved(task.start),
         )
     TaskUnit.objects.bulk_create(
         TaskUnit(
@@ -332,9 +629,16 @@ def task_reopen(*, actor: User | None, task: Task) -> Task:
 
 
 __all__ = [
+    "PlanDraftClosed",
     "TaskAlreadyCompleted",
+    "campaign_apply_plan",
     "campaign_copy",
     "campaign_create_from_plan",
+    "plan_draft_apply",
+    "plan_draft_create",
+    "plan_draft_discard",
+    "plan_draft_plan",
+    "plan_draft_update",
     "task_record_completion",
     "task_reopen",
 ]

@@ -5,9 +5,12 @@ from huodong.campaigns import views
 app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
+    path("import/", views.plan_import, name="import"),
+    path("drafts/<int:draft_id>/", views.plan_draft_review, name="draft_review"),
     path("<int:campaign_id>/", views.campaign_home, name="home"),
     path("<int:campaign_id>/schedule/", views.campaign_schedule, name="schedule"),
     path("<int:campaign_id>/copy/", views.campaign_copy_view, name="copy"),
+    path("<int:campaign_id>/reimport/", views.campaign_reimport, name="reimport"),
     path("<int:campaign_id>/tasks/<int:seq>/", views.task_detail, name="task"),
     path("<int:campaign_id>/tasks/<int:seq>/complete/", views.task_complete, name="task_complete"),
     path("<int:campaign_id>/tasks/<int:seq>/reopen/", views.task_reopen_view, name="task_reopen"),

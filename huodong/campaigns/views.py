@@ -1,20 +1,34 @@
+from typing import cast
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from huodong.campaigns import selectors, services
-from huodong.campaigns.forms import CampaignCopyForm, CompletionForm, ScheduleFilterForm
+from huodong.campaigns.forms import (
+    CampaignCopyForm,
+    CompletionForm,
+    PlanReview,
+    PlanUploadForm,
+    ScheduleFilterForm,
+)
 from huodong.campaigns.lights import Light, days_late
-from huodong.campaigns.models import Phase, TaskUnit
-from huodong.campaigns.permissions import can_manage_campaign
+from huodong.campaigns.models import Campaign, Phase, PlanDraft, PlanDraftStatus, TaskUnit
+from huodong.campaigns.permissions import can_create_campaign, can_manage_campaign
+from huodong.campaigns.plan_diff import plan_diff
+from huodong.campaigns.plan_drafts import plan_from_dict
+from huodong.campaigns.plan_import import PlanImportError
 from huodong.campaigns.timeline import build_timeline
 from huodong.core import clock
-from huodong.orgs.models import Unit
-from huodong.orgs.permissions import membership_of
+from huodong.orgs.models import Office, Unit, User
+from huodong.orgs.permissions import Membership, membership_of
 
 SCHEDULE_PAGE_SIZE = 50
 
@@ -25,7 +39,19 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.campaigns_visible_to(membership), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "campaigns/campaign_list.html", {"page": page})
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {"page": page, "can_create": _may_create_somewhere(membership)},
+    )
+
+
+def _may_create_somewhere(membership: Membership) -> bool:
+    if membership.is_superuser:
+        return True
+    return membership.office_id is not None and can_create_campaign(
+        membership, membership.office_id
+    )
 
 
 @login_required
@@ -173,3 +199,171 @@ def campaign_copy_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
         messages.success(request, _("The campaign was copied with its dates shifted."))
         return redirect("campaigns:home", campaign_id=new.pk)
     return render(request, "campaigns/campaign_copy.html", {"campaign": campaign, "form": form})
+
+
+# --- Plan import, review and re-import ----------------------------------------------------
+
+
+def _creating_office(request: HttpRequest, membership: Membership) -> Office:
+    """The office a new plan is imported for; a user who may not create campaigns gets 403."""
+    office_id = membership.office_id
+    if membership.is_superuser:
+        # A superuser may belong to no office: they choose one, or get the first.
+        requested = request.POST.get("office") or request.GET.get("office")
+        if requested:
+            try:
+                office_id = int(requested)
+            except ValueError as exc:
+                raise Http404 from exc
+        elif office_id is None:
+            office_id = Office.objects.order_by("name").values_list("pk", flat=True).first()
+    if office_id is None or not can_create_campaign(membership, office_id):
+        raise PermissionDenied
+    office = Office.objects.filter(pk=office_id).first()
+    if office is None:
+        raise Http404
+    return office
+
+
+@login_required
+def plan_import(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    office = _creating_office(request, membership)
+    return _plan_upload(request, membership, office=office, campaign=None)
+
+
+@login_required
+def campaign_reimport(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    membership = membership_of(request.user)
+    campaign = selectors.campaign_get(membership, campaign_id)
+    if not can_manage_campaign(membership, campaign):
+        raise Http404
+    return _plan_upload(request, membership, office=campaign.office, campaign=campaign)
+
+
+def _plan_upload(
+    request: HttpRequest, membership: Membership, *, office: Office, campaign: Campaign | None
+) -> HttpResponse:
+    max_bytes = settings.HUODONG_MAX_IMPORT_BYTES
+    posted = request.method == "POST"
+    form = PlanUploadForm(
+        request.POST if posted else None, request.FILES if posted else None, max_bytes=max_bytes
+    )
+    error_code = ""
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            draft = services.plan_draft_create(
+                actor=cast(User, request.user),
+                office=office,
+                source_name=upload.name if upload is not None else "",
+                data_or_text=upload.read() if upload is not None else form.cleaned_data["text"],
+                campaign=campaign,
+            )
+        except PlanImportError as exc:
+            form.add_error("file" if upload is not None else "text", exc.message)
+            error_code = exc.code
+        else:
+            return redirect("campaigns:draft_review", draft_id=draft.pk)
+    elif form.errors:
+        error_code = next(
+            (e.code or "invalid" for errors in form.errors.as_data().values() for e in errors),
+            "invalid",
+        )
+    return render(
+        request,
+        "campaigns/plan_import.html",
+        {
+            "office": office,
+            "campaign": campaign,
+            "form": form,
+            "error_code": error_code,
+            "max_bytes": max_bytes,
+            "drafts": list(selectors.plan_drafts_open(office.pk, campaign=campaign)[:20]),
+            "offices": Office.objects.order_by("name") if membership.is_superuser else None,
+        },
+    )
+
+
+def _closed_draft(request: HttpRequest, draft: PlanDraft) -> HttpResponse:
+    """Where a draft that was applied or discarded (another tab, a double click) leads."""
+    if draft.status == PlanDraftStatus.APPLIED and draft.result_id is not None:
+        messages.info(request, _("This plan was already confirmed."))
+        return redirect("campaigns:home", campaign_id=draft.result_id)
+    messages.info(request, _("This draft was discarded."))
+    if draft.campaign_id is not None:
+        return redirect("campaigns:home", campaign_id=draft.campaign_id)
+    return redirect("campaigns:list")
+
+
+@login_required
+@never_cache
+def plan_draft_review(request: HttpRequest, draft_id: int) -> HttpResponse:
+    membership = membership_of(request.user)
+    draft = selectors.plan_draft_get(membership, draft_id)
+    if draft.status != PlanDraftStatus.OPEN:
+        return _closed_draft(request, draft)
+    plan = plan_from_dict(draft.parsed)
+    actor = cast(User, request.user)
+    review = PlanReview(plan, warning_days=draft.warning_days)
+    has_errors = False
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "discard":
+                services.plan_draft_discard(actor=actor, draft=draft)
+                messages.success(request, _("The draft was discarded; nothing was imported."))
+                if draft.campaign_id is not None:
+                    return redirect("campaigns:home", campaign_id=draft.campaign_id)
+                return redirect("campaigns:import")
+            if request.POST.get("version") != draft.updated_at.isoformat():
+                messages.error(
+                    request,
+                    _(
+                        "Someone else saved this draft meanwhile. Your changes were not saved; "
+                        "the page now shows the latest version."
+                    ),
+                )
+                return redirect("campaigns:draft_review", draft_id=draft.pk)
+            review = PlanReview(plan, warning_days=draft.warning_days, data=request.POST)
+            if review.is_valid():
+                edited = review.cleaned_plan()
+                if action == "apply":
+                    campaign = services.plan_draft_apply(
+                        actor=actor, draft=draft, plan=edited, warning_days=review.warning_days
+                    )
+                    messages.success(
+                        request,
+                        _("The campaign was revised.")
+                        if draft.campaign_id
+                        else _("The campaign was created."),
+                    )
+                    return redirect("campaigns:home", campaign_id=campaign.pk)
+                services.plan_draft_update(
+                    actor=actor, draft=draft, plan=edited, warning_days=review.warning_days
+                )
+                messages.success(request, _("Your changes were saved in the draft."))
+                return redirect("campaigns:draft_review", draft_id=draft.pk)
+            has_errors = True
+        except services.PlanDraftClosed as exc:
+            return _closed_draft(request, exc.draft)
+    problems = list(getattr(plan, "problems", []))
+    problem_messages = {p.message for p in problems}
+    return render(
+        request,
+        "campaigns/plan_draft_review.html",
+        {
+            "draft": draft,
+            "plan": plan,
+            "review": review,
+            "has_errors": has_errors,
+            "problems": problems,
+            "other_warnings": [w for w in plan.warnings if w not in problem_messages],
+            "year_source": getattr(plan, "year_source", ""),
+            "diff": (
+                plan_diff(draft.campaign, plan, warning_days=draft.warning_days)
+                if draft.campaign is not None
+                else None
+            ),
+        },
+    )

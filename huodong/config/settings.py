@@ -166,6 +166,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Uploads: keep request bodies bounded; the import services apply their own, stricter limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The plan review form posts about ten fields per task; a 500-task plan must still fit.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 HUODONG_MAX_IMPORT_BYTES = int(os.environ.get("HUODONG_MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
 
 # "Today" for lights and deadlines; the demo pins it to the middle of the 2018 campaign.
