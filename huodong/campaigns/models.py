@@ -58,6 +58,8 @@ class SubTheme(models.Model):
     units = models.ManyToManyField(
         Unit, verbose_name=_("responsible units"), blank=True, related_name="sub_themes"
     )
+    # As the plan wrote them (各窗口临时党支部 stays one name), for exports that print the plan.
+    units_text = models.CharField(_("responsible units (as written)"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("sub-theme")
@@ -151,6 +153,9 @@ class Task(models.Model):
     units = models.ManyToManyField(
         Unit, through="TaskUnit", verbose_name=_("units"), related_name="tasks", blank=True
     )
+    # As the plan wrote them: a collective name (各支部) links every branch but prints as one.
+    lead_units_text = models.CharField(_("lead units (as written)"), max_length=300, blank=True)
+    co_units_text = models.CharField(_("co-units (as written)"), max_length=300, blank=True)
     # Completion date decides "done on time" versus "done late"; supervision records it.
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 

@@ -33,6 +33,14 @@ from huodong.campaigns.models import (
     Task,
     TaskUnitRole,
 )
+from huodong.campaigns.plan_import.xlsx_reader import (
+    BODY_SHEET,
+    GROUP_SHEET,
+    INFO_SHEET,
+    PHASE_SHEET,
+    QUOTA_SHEET,
+    THEME_SHEET,
+)
 from huodong.campaigns.selectors import tasks_with_lights
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,14 +54,9 @@ SCHEDULE_HEADERS = (
     "牵头单位",
     "配合单位",
     "完成状态",
-    "完成日期",
+    "办结日期",
 )
 SCHEDULE_SHEET = "计划安排表"
-INFO_SHEET = "活动信息"
-PHASE_SHEET = "活动阶段"
-THEME_SHEET = "讨论主题"
-GROUP_SHEET = "领导小组"
-QUOTA_SHEET = "量化要求"
 
 GROUP_TITLES = {
     LeadingGroupRole.LEADER: "组长",
@@ -66,12 +69,7 @@ PERIOD_WORDS = {"": "", "month": "每月", "quarter": "每季度"}
 # GB/T 9704-2012: A4, 37 mm top, 28 mm left, text block 156 × 225 mm.
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
-TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT = (
-    "方正小标宋简体",
-    "仿宋_GB2312",
-    "黑体",
-    "楷体_GB2312",
-)
+TITLE_FONT, BODY_FONT, HEADING_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体"
 SIZE_2, SIZE_3, SIZE_4, SIZE_5 = Pt(22), Pt(16), Pt(14), Pt(10.5)
 
 
@@ -108,6 +106,14 @@ def _due_words(task: Task, year: int | None) -> str:
     return f"{task.due.year}年{task.due.month}月{task.due.day}日"
 
 
+def _as_written(text: str) -> list[str]:
+    return [name for name in text.split("、") if name]
+
+
+def theme_units(theme: SubTheme) -> list[str]:
+    return _as_written(theme.units_text) or [u.name for u in theme.units.all()]
+
+
 def collect(campaign: Campaign, *, today: dt.date) -> CampaignExport:
     rows = []
     for task in tasks_with_lights(campaign, today=today).iterator(chunk_size=500):
@@ -119,8 +125,10 @@ def collect(campaign: Campaign, *, today: dt.date) -> CampaignExport:
                 text=task.text,
                 due=task.due,
                 due_words=_due_words(task, campaign.year),
-                lead_units=[link.unit.name for link in links if link.role == TaskUnitRole.LEAD],
-                co_units=[link.unit.name for link in links if link.role == TaskUnitRole.CO],
+                lead_units=_as_written(task.lead_units_text)
+                or [link.unit.name for link in links if link.role == TaskUnitRole.LEAD],
+                co_units=_as_written(task.co_units_text)
+                or [link.unit.name for link in links if link.role == TaskUnitRole.CO],
                 status=str(Light(task.light).label),
                 completed_on=task.completed_on,
             )
@@ -175,7 +183,7 @@ def campaign_to_dict(export: CampaignExport) -> dict:
             {
                 "name": t.name,
                 "lead_leader": t.lead_leader.name if t.lead_leader else t.lead_leader_name,
-                "units": [u.name for u in t.units.all()],
+                "units": theme_units(t),
             }
             for t in export.sub_themes
         ],
@@ -268,7 +276,7 @@ def schedule_xlsx(export: CampaignExport) -> bytes:
             [
                 theme.name,
                 theme.lead_leader.name if theme.lead_leader else theme.lead_leader_name,
-                "、".join(u.name for u in theme.units.all()),
+                "、".join(theme_units(theme)),
                 theme.text,
             ]
         )
@@ -291,6 +299,10 @@ def schedule_xlsx(export: CampaignExport) -> bytes:
                 r.task.seq if r.task else None,
             ]
         )
+    body = book.create_sheet(BODY_SHEET)
+    for line in plan_lines(export):
+        body.append([line.text])
+    body.column_dimensions["A"].width = 120
     for extra in (phases, themes, group, quotas):
         for cell in extra[1]:
             cell.font = Font(bold=True)
@@ -325,12 +337,88 @@ def _paragraph(
     return paragraph
 
 
-def _md(day: dt.date) -> str:
-    return f"{day.month}月{day.day}日"
+@dataclass(frozen=True)
+class PlanLine:
+    style: str  # "title", "heading", "body", "center" or "right"
+    text: str
+
+
+def plan_lines(export: CampaignExport) -> list[PlanLine]:
+    """The plan's text in the wording offices use and the importer reads back."""
+    c = export.campaign
+    lines: list[PlanLine] = []
+    if c.doc_number:
+        lines.append(PlanLine("center", c.doc_number))
+    lines.append(PlanLine("title", c.title))
+    if c.guiding_thought:
+        lines += [PlanLine("heading", "一、指导思想"), PlanLine("body", c.guiding_thought)]
+    if c.theme or export.sub_themes:
+        lines.append(PlanLine("heading", "二、讨论主题及分工"))
+        if c.theme:
+            lines.append(PlanLine("body", f"围绕“{c.theme}”这一主题展开。"))
+        for theme in export.sub_themes:
+            leader = theme.lead_leader.name if theme.lead_leader else theme.lead_leader_name
+            units = "、".join(theme_units(theme))
+            body = theme.text or f"{theme.name}。"
+            if not body.startswith(theme.name):
+                body = f"{theme.name}，{body}"
+            lines.append(PlanLine("body", f"{body}（牵头领导：{leader}，责任单位：{units}）"))
+    if c.principles:
+        lines.append(PlanLine("heading", "三、基本原则"))
+        lines += [PlanLine("body", principle) for principle in c.principles]
+    if export.phases:
+        lines.append(PlanLine("heading", "四、方法步骤"))
+        for i, phase in enumerate(export.phases):
+            number = NUMERALS[i] if i < len(NUMERALS) else str(i + 1)
+            span = f"{_ymd(phase.start, c.year)}至{_ymd(phase.end, c.year)}"
+            lines.append(PlanLine("body", f"（{number}）{phase.name}（{span}）。{phase.text}"))
+    leaders = [m.name for m in export.group if m.role == LeadingGroupRole.LEADER]
+    deputies = [m.name for m in export.group if m.role == LeadingGroupRole.DEPUTY]
+    director = next(
+        (m.name for m in export.group if m.role == LeadingGroupRole.OFFICE_DIRECTOR), ""
+    )
+    if leaders or deputies or c.leading_group_office:
+        lines.append(PlanLine("heading", "五、保障措施"))
+        sentence = "（一）加强组织领导。成立活动领导小组"
+        if leaders:
+            sentence += f"，组长由{'、'.join(leaders)}同志担任"
+        if deputies:
+            sentence += f"，副组长由{'、'.join(deputies)}同志担任"
+        sentence += "。"
+        if c.leading_group_office:
+            sentence += f"领导小组办公室设在{c.leading_group_office.name}"
+            sentence += f"，{director}同志兼任办公室主任。" if director else "。"
+        lines.append(PlanLine("body", sentence))
+    if c.issuer:
+        lines.append(PlanLine("right", c.issuer))
+    if c.issued:
+        lines.append(PlanLine("right", f"{c.issued.year}年{c.issued.month}月{c.issued.day}日"))
+    return lines
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def _ymd(day: dt.date, year: int | None) -> str:
+    prefix = "" if year == day.year else f"{day.year}年"
+    return f"{prefix}{day.month}月{day.day}日"
+
+
+LINE_STYLES = {
+    "title": {
+        "font": TITLE_FONT,
+        "size": SIZE_2,
+        "align": WD_ALIGN_PARAGRAPH.CENTER,
+        "indent": False,
+    },
+    "heading": {"font": HEADING_FONT},
+    "body": {},
+    "center": {"align": WD_ALIGN_PARAGRAPH.CENTER, "indent": False},
+    "right": {"align": WD_ALIGN_PARAGRAPH.RIGHT, "indent": False},
+}
 
 
 def plan_docx(export: CampaignExport) -> bytes:
-    c = export.campaign
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
@@ -341,64 +429,17 @@ def plan_docx(export: CampaignExport) -> bytes:
     style.font.name = BODY_FONT
     style.font.size = SIZE_3
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    if c.doc_number:
-        _paragraph(document, c.doc_number, align=center, indent=False)
-    _paragraph(document, c.title, font=TITLE_FONT, size=SIZE_2, align=center, indent=False)
-
-    if c.guiding_thought:
-        _paragraph(document, "一、指导思想", font=HEADING_FONT)
-        _paragraph(document, c.guiding_thought)
-    if c.theme or export.sub_themes:
-        _paragraph(document, "二、讨论主题及分工", font=HEADING_FONT)
-        if c.theme:
-            _paragraph(document, f"围绕“{c.theme}”这一主题展开。")
-        for theme in export.sub_themes:
-            leader = theme.lead_leader.name if theme.lead_leader else theme.lead_leader_name
-            units = "、".join(u.name for u in theme.units.all())
-            body = theme.text or f"{theme.name}。"
-            if not body.startswith(theme.name):
-                body = f"{theme.name}，{body}"
-            _paragraph(document, f"{body}（牵头领导：{leader}，责任单位：{units}）")
-    if c.principles:
-        _paragraph(document, "三、基本原则", font=HEADING_FONT)
-        for principle in c.principles:
-            _paragraph(document, principle)
-    if export.phases:
-        _paragraph(document, "四、方法步骤", font=HEADING_FONT)
-        numerals = "一二三四五六七八九十"
-        for i, phase in enumerate(export.phases):
-            number = numerals[i] if i < len(numerals) else str(i + 1)
-            span = f"{_md(phase.start)}至{_md(phase.end)}"
-            _paragraph(document, f"（{number}）{phase.name}（{span}）。{phase.text}".rstrip())
-    leaders = [m.name for m in export.group if m.role == LeadingGroupRole.LEADER]
-    deputies = [m.name for m in export.group if m.role == LeadingGroupRole.DEPUTY]
-    director = next(
-        (m.name for m in export.group if m.role == LeadingGroupRole.OFFICE_DIRECTOR), ""
-    )
-    if leaders or deputies or c.leading_group_office:
-        _paragraph(document, "五、保障措施", font=HEADING_FONT)
-        sentence = "（一）加强组织领导。成立活动领导小组"
-        if leaders:
-            sentence += f"，组长由{'、'.join(leaders)}同志担任"
-        if deputies:
-            sentence += f"，副组长由{'、'.join(deputies)}同志担任"
-        sentence += "。"
-        if c.leading_group_office:
-            sentence += f"领导小组办公室设在{c.leading_group_office.name}"
-            sentence += f"，{director}同志兼任办公室主任。" if director else "。"
-        _paragraph(document, sentence)
-    if c.issuer:
-        _paragraph(document, c.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    if c.issued:
-        issued = f"{c.issued.year}年{c.issued.month}月{c.issued.day}日"
-        _paragraph(document, issued, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-
+    for line in plan_lines(export):
+        _paragraph(document, line.text, **LINE_STYLES[line.style])
     document.add_page_break()
     _paragraph(document, "附件", font=HEADING_FONT, indent=False)
     _paragraph(
-        document, f"{c.title}计划安排表", font=TITLE_FONT, size=SIZE_2, align=center, indent=False
+        document,
+        f"{export.campaign.title}计划安排表",
+        font=TITLE_FONT,
+        size=SIZE_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
     )
     _schedule_table(document, export.rows)
     out = io.BytesIO()
@@ -407,7 +448,7 @@ def plan_docx(export: CampaignExport) -> bytes:
 
 
 def _schedule_table(document, rows: list[ScheduleRow]) -> None:
-    headers = ("序号", "阶段步骤", "工作任务", "完成时限", "牵头单位", "完成状态", "完成日期")
+    headers = ("序号", "阶段步骤", "工作任务", "完成时限", "牵头单位", "完成状态", "办结日期")
     widths = (Mm(11), Mm(20), Mm(63), Mm(16), Mm(18), Mm(15), Mm(18))
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"

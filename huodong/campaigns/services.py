@@ -96,6 +96,8 @@ def _task_fields(parsed_task: ParsedTask, phases: dict[str, Phase]) -> dict:
         "due_text": parsed_task.due_text[:60],
         "recurrence": _recurrence(parsed_task),
         "start": getattr(parsed_task, "start", None),
+        "lead_units_text": "、".join(parsed_task.lead_units)[:300],
+        "co_units_text": "、".join(parsed_task.co_units)[:300],
     }
 
 
@@ -127,6 +129,7 @@ def _theme_fields(theme: ParsedTheme, order: int, people: dict[str, Person]) -> 
         "text": theme.text,
         "lead_leader": people.get(theme.lead_leader),
         "lead_leader_name": theme.lead_leader,
+        "units_text": "、".join(theme.units)[:300],
     }
 
 
@@ -533,6 +536,7 @@ def campaign_copy(
             text=sub_theme.text,
             lead_leader=sub_theme.lead_leader,
             lead_leader_name=sub_theme.lead_leader_name,
+            units_text=sub_theme.units_text,
         )
         copied.units.set(unit_ids)
     LeadingGroupMember.objects.bulk_create(
@@ -562,6 +566,8 @@ def campaign_copy(
             due_text=task.due_text,
             recurrence=task.recurrence,
             start=moved(task.start),
+            lead_units_text=task.lead_units_text,
+            co_units_text=task.co_units_text,
         )
     TaskUnit.objects.bulk_create(
         TaskUnit(
@@ -642,3 +648,9 @@ __all__ = [
     "task_record_completion",
     "task_reopen",
 ]
+
+
+@transaction.atomic
+def campaign_record_export(*, actor: User | None, campaign: Campaign, fmt: str) -> None:
+    """Exports are audited like writes: who took which data out, and when."""
+    audit_record(actor=actor, action="campaign.export", obj=campaign, changes={"format": fmt})

@@ -28,8 +28,9 @@ from .parsed import (
     ParsedTheme,
 )
 from .parser import build_plan
-from .safety import MAX_BYTES, Format, detect_format
+from .safety import MAX_BYTES, Format, detect_format, open_office_zip
 from .text_reader import read_text
+from .xlsx_reader import read_xlsx
 
 __all__ = [
     "ParsedLeadingGroup",
@@ -50,7 +51,9 @@ def read_document(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> 
     """The checked, format-neutral content of an upload."""
     kind = detect_format(data, filename, max_bytes=max_bytes)
     if kind is Format.DOCX:
-        return read_docx(data)
+        archive, kind = open_office_zip(data)
+        archive.close()
+        return read_xlsx(data) if kind is Format.XLSX else read_docx(data)
     return read_text(data)
 
 

@@ -69,6 +69,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     # 牵头领导 is left out on purpose: as a table column it has long been reported as not
     # understood (see test_text_reader), and a reviewer decides whether it names leaders.
     "leaders": ("责任领导", "分管领导", "包挂领导", "联系领导"),
+    # Progress columns of an exported schedule (and offices' own tracking sheets): read past
+    # silently, since a plan's import starts without progress.
+    "progress": ("进展状态", "完成状态", "办结日期", "完成情况", "落实情况", "备注"),
 }
 
 # Assignment keys beyond the column names: short forms people write inside parentheses.

@@ -32,6 +32,7 @@ EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 PDF_MAGIC = b"%PDF"
 RTF_MAGIC = b"{\\rtf"
 DOCX_MAIN_PART = "word/document.xml"
+XLSX_MAIN_PART = "xl/workbook.xml"
 
 _MARKUP = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml|<!DOCTYPE\s+html|<html|<\?mso-application|MIME-Version:)",
@@ -42,7 +43,9 @@ _XML_DECLARATIONS_TEXT = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 class Format(Enum):
+    # DOCX stands for any zip-based Office file until open_office_zip looks inside.
     DOCX = "docx"
+    XLSX = "xlsx"
     TEXT = "text"
 
 
@@ -152,6 +155,15 @@ def _corrupt_error(reason: str) -> PlanImportError:
 
 def open_docx_zip(data: bytes) -> zipfile.ZipFile:
     """The docx archive after size, ratio and XML-declaration checks; raises PlanImportError."""
+    archive, kind = open_office_zip(data)
+    if kind is not Format.DOCX:
+        archive.close()
+        raise _not_a_docx({"xl/workbook.xml"})
+    return archive
+
+
+def open_office_zip(data: bytes) -> tuple[zipfile.ZipFile, Format]:
+    """A checked .docx or .xlsx archive and which of the two it is; raises PlanImportError."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -159,18 +171,30 @@ def open_docx_zip(data: bytes) -> zipfile.ZipFile:
         raise _corrupt_error(str(exc) or exc.__class__.__name__) from exc
     check_zip_limits(infos)
     names = {info.filename for info in infos}
-    if DOCX_MAIN_PART not in names:
+    if DOCX_MAIN_PART in names:
+        kind = Format.DOCX
+    elif XLSX_MAIN_PART in names:
+        kind = Format.XLSX
+    else:
         raise _not_a_docx(names)
     if any(info.flag_bits & 0x1 for info in infos):
         raise PlanImportError(
             _("The archive is password-protected and cannot be read."), code="encrypted"
         )
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise PlanImportError(
+            _(
+                "The file contains macros, which are not accepted. Save it as a plain .docx "
+                "or .xlsx file and upload it again."
+            ),
+            code="macros",
+        )
     check_xml_parts(archive)
-    return archive
+    return archive, kind
 
 
 def _not_a_docx(names: set[str]) -> PlanImportError:
-    if "xl/workbook.xml" in names:
+    if XLSX_MAIN_PART in names:
         return PlanImportError(
             _("This is a spreadsheet (.xlsx), not a plan document. Upload the plan as .docx."),
             code="xlsx",
