@@ -79,12 +79,13 @@ class NamesField(forms.CharField):
 
 class PlanUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Plan document (.docx or .txt)"),
+        label=_("Plan document (.docx, .xlsx or .txt)"),
         required=False,
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".docx,.txt,application/vnd.openxmlformats-officedocument"
-                ".wordprocessingml.document,text/plain"
+                "accept": ".docx,.xlsx,.txt,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document,application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet,text/plain"
             }
         ),
     )
@@ -129,7 +130,7 @@ class PlanUploadForm(forms.Form):
             raise forms.ValidationError(_("Upload a file or paste text, not both."), code="both")
         if not has_file and not has_text:
             raise forms.ValidationError(
-                _("Choose the plan's .docx or .txt file, or paste its text."), code="nothing"
+                _("Choose the plan’s .docx, .xlsx or .txt file, or paste its text."), code="nothing"
             )
         return cleaned
 
