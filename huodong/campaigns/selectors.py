@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from huodong.campaigns.lights import Light, light_expression
@@ -121,6 +121,27 @@ def light_counts(campaign: Campaign, *, today: dt.date) -> dict[str, int]:
     for row in rows:
         counts[row["light"]] = row["n"]
     return counts
+
+
+@dataclass(frozen=True)
+class DeadlineMark:
+    """The tasks of one light due on one day: one dot on the timeline, however many tasks."""
+
+    due: dt.date
+    light: str
+    count: int
+    seq: int  # the first task's number, for a link when the dot stands for one task
+
+
+def deadline_marks(campaign: Campaign, *, today: dt.date) -> list[DeadlineMark]:
+    rows = (
+        Task.objects.filter(campaign=campaign, due__isnull=False)
+        .annotate(light=light_expression(today=today, warning_days=campaign.warning_days))
+        .values("due", "light")
+        .annotate(count=Count("id"), seq=Min("seq"))
+        .order_by("due", "light")
+    )
+    return [DeadlineMark(**row) for row in rows]
 
 
 def task_get(campaign: Campaign, *, seq: int, today: dt.date) -> Task:

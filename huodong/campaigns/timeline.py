@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from huodong.campaigns.models import Phase, Task
+from huodong.campaigns.models import Phase
+from huodong.campaigns.selectors import DeadlineMark
 
 WIDTH = 1000
 ROW_HEIGHT = 30
@@ -40,6 +41,7 @@ class Deadline:
     seq: int
     light: str
     due: dt.date
+    count: int
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,10 @@ class Timeline:
     today: dt.date
 
 
-def build_timeline(phases: list[Phase], tasks: list[Task], *, today: dt.date) -> Timeline | None:
-    dates = [d for p in phases for d in (p.start, p.end)] + [t.due for t in tasks if t.due]
+def build_timeline(
+    phases: list[Phase], marks: list[DeadlineMark], *, today: dt.date
+) -> Timeline | None:
+    dates = [d for p in phases for d in (p.start, p.end)] + [m.due for m in marks]
     if not dates:
         return None
     first, last = min(dates), max(dates)
@@ -82,21 +86,20 @@ def build_timeline(phases: list[Phase], tasks: list[Task], *, today: dt.date) ->
             ticks.append(Tick(x=x_of(month), label=f"{month.month}月"))
         month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
     deadline_y = TOP + len(phases) * ROW_HEIGHT + 12
-    # Deadlines on the same day stack downwards so that none hides another.
+    # Marks of one day stack downwards (one per light) so that none hides another.
     on_day: dict[dt.date, int] = {}
     deadlines: list[Deadline] = []
-    for task in tasks:
-        if task.due is None:
-            continue
-        stacked = on_day.get(task.due, 0)
-        on_day[task.due] = stacked + 1
+    for mark in marks:
+        stacked = on_day.get(mark.due, 0)
+        on_day[mark.due] = stacked + 1
         deadlines.append(
             Deadline(
-                x=x_of(task.due),
+                x=x_of(mark.due),
                 y=deadline_y + stacked * DOT_SPACING,
-                seq=task.seq,
-                light=getattr(task, "light", ""),
-                due=task.due,
+                seq=mark.seq,
+                light=mark.light,
+                due=mark.due,
+                count=mark.count,
             )
         )
     deepest = max(on_day.values(), default=1)

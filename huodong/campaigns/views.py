@@ -60,21 +60,17 @@ def campaign_home(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_get(membership, campaign_id)
     today = clock.today()
     overview = selectors.campaign_overview(campaign)
-    # Only deadlines are drawn, so the timeline needs no unit links.
-    tasks = list(
-        selectors.tasks_with_lights(campaign, today=today)
-        .prefetch_related(None)
-        .only("seq", "due", "phase_id", "completed_on")
-    )
+    light_counts = selectors.light_counts(campaign, today=today)
+    marks = selectors.deadline_marks(campaign, today=today)
     return render(
         request,
         "campaigns/campaign_home.html",
         {
             "campaign": campaign,
             **overview,
-            "timeline": build_timeline(overview["phases"], tasks, today=today),
-            "light_counts": selectors.light_counts(campaign, today=today),
-            "task_count": len(tasks),
+            "timeline": build_timeline(overview["phases"], marks, today=today),
+            "light_counts": light_counts,
+            "task_count": sum(light_counts.values()),
             "can_manage": can_manage_campaign(membership, campaign),
             "today": today,
         },

@@ -18,7 +18,12 @@ def home(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     today = clock.today()
     campaign = campaign_selectors.campaign_current(membership, today=today)
-    context: dict = {"campaign": campaign, "today": today}
+    context: dict = {
+        "campaign": campaign,
+        "today": today,
+        "can_create": membership.office_id is not None
+        and can_create_campaign(membership, membership.office_id),
+    }
     if campaign is not None:
         context["whole_plan"] = sees_whole_plan(membership, campaign)
         if context["whole_plan"]:
@@ -36,8 +41,6 @@ def home(request: HttpRequest) -> HttpResponse:
             )
             context["unit_ids"] = sorted(membership.managed_unit_ids)
         context["own_requirements"] = campaign_selectors.person_requirements(campaign)
-    elif membership.office_id is not None:
-        context["can_create"] = can_create_campaign(membership, membership.office_id)
     return render(request, "core/home.html", context)
 
 

@@ -85,3 +85,17 @@ def test_counts_cover_every_light(campaign):
 )
 def test_days_late(due, completed_on, expected):
     assert days_late(due=due, completed_on=completed_on, today=TODAY) == expected
+
+
+def test_deadline_marks_group_by_day_and_light(campaign):
+    from huodong.campaigns.selectors import deadline_marks
+
+    make_task(campaign, 1, due=dt.date(2018, 5, 31))
+    make_task(campaign, 2, due=dt.date(2018, 5, 31))
+    make_task(campaign, 3, due=dt.date(2018, 5, 31), completed_on=dt.date(2018, 5, 30))
+    make_task(campaign, 4, due=None)
+    marks = deadline_marks(campaign, today=TODAY)
+    assert [(m.due, m.light, m.count, m.seq) for m in marks] == [
+        (dt.date(2018, 5, 31), Light.DONE_ON_TIME, 1, 3),
+        (dt.date(2018, 5, 31), Light.OVERDUE, 2, 1),
+    ]

@@ -60,12 +60,18 @@ def _docx_table(rows: list[list[str]]) -> bytes:
 SEED = seed_bytes("plan-2018-9.docx")
 CASES = {
     # name: (file name, bytes, words the Chinese message must contain)
-    "encrypted": ("plan.docx", OLE_MAGIC + b"\0" * 512 + "EncryptedPackage".encode("utf-16-le"),
-                  "密码"),
+    "encrypted": (
+        "plan.docx",
+        OLE_MAGIC + b"\0" * 512 + "EncryptedPackage".encode("utf-16-le"),
+        "密码",
+    ),
     "corrupt": ("plan.docx", b"PK\x03\x04" + b"\x00" * 100, "损坏"),
     "truncated": ("plan.docx", SEED[: len(SEED) // 2], "损坏"),
-    "zip_bomb": ("plan.docx", _zip({"word/document.xml": b"<w:document/>",
-                                    "word/bomb.xml": b"\0" * (20 * MiB)}), "安全"),
+    "zip_bomb": (
+        "plan.docx",
+        _zip({"word/document.xml": b"<w:document/>", "word/bomb.xml": b"\0" * (20 * MiB)}),
+        "安全",
+    ),
     "xml_entities": ("plan.docx", _xxe(), "DOCTYPE"),
     "macros": ("plan.docx", _macro_docx(), "宏"),
     "doc": ("plan.doc", OLE_MAGIC + b"\0" * 2048, ".docx"),
