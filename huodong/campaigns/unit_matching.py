@@ -7,8 +7,9 @@ unit. A name that matches no unit becomes a new unit of the kind its ending sugg
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
-from huodong.orgs.models import UnitKind
+from huodong.orgs.models import Unit, UnitKind
 
 # Collective names stand for every unit of these kinds.
 COLLECTIVE_NAMES: dict[str, tuple[str, ...]] = {
@@ -56,3 +57,47 @@ def guess_unit_kind(name: str) -> str:
 
 def collective_kinds(name: str) -> tuple[str, ...] | None:
     return COLLECTIVE_NAMES.get(normalise_unit_name(name))
+
+
+@dataclass(frozen=True)
+class UnitNameMatch:
+    """What a unit name of a plan will become when the plan is applied."""
+
+    name: str
+    status: str  # "existing", "collective" or "new"
+    unit: Unit | None = None
+    members: tuple[Unit, ...] = ()
+    kind: str = ""  # the kind a new unit will get
+
+    @property
+    def kind_label(self) -> str:
+        return str(UnitKind(self.kind).label) if self.kind in UnitKind.values else ""
+
+
+def plan_unit_names(plan) -> list[str]:
+    """Every unit name a parsed plan uses, once each, in the order it first appears."""
+    names: list[str] = []
+    for theme in plan.themes:
+        names.extend(theme.units)
+    for task in plan.tasks:
+        names.extend(task.lead_units)
+        names.extend(task.co_units)
+    if plan.leading_group.office_unit:
+        names.append(plan.leading_group.office_unit)
+    return list(dict.fromkeys(n for n in (normalise_unit_name(n) for n in names) if n))
+
+
+def match_unit_names(office_id: int, names: list[str]) -> list[UnitNameMatch]:
+    """How each name resolves against the office's units, in one query and creating nothing."""
+    units = list(Unit.objects.filter(office_id=office_id))
+    by_name = {normalise_unit_name(u.name): u for u in units}
+    matches = []
+    for name in names:
+        if name in by_name:
+            matches.append(UnitNameMatch(name=name, status="existing", unit=by_name[name]))
+        elif (kinds := collective_kinds(name)) is not None:
+            members = tuple(u for u in units if u.kind in kinds)
+            matches.append(UnitNameMatch(name=name, status="collective", members=members))
+        else:
+            matches.append(UnitNameMatch(name=name, status="new", kind=guess_unit_kind(name)))
+    return matches

@@ -26,6 +26,7 @@ from huodong.campaigns.plan_diff import plan_diff
 from huodong.campaigns.plan_drafts import plan_from_dict
 from huodong.campaigns.plan_import import PlanImportError
 from huodong.campaigns.timeline import build_timeline
+from huodong.campaigns.unit_matching import match_unit_names, plan_unit_names
 from huodong.core import clock
 from huodong.orgs.models import Office, Unit, User
 from huodong.orgs.permissions import Membership, membership_of
@@ -356,6 +357,7 @@ def plan_draft_review(request: HttpRequest, draft_id: int) -> HttpResponse:
             "problems": problems,
             "other_warnings": [w for w in plan.warnings if w not in problem_messages],
             "year_source": getattr(plan, "year_source", ""),
+            "unit_matches": match_unit_names(draft.office_id, plan_unit_names(plan)),
             "diff": (
                 plan_diff(draft.campaign, plan, warning_days=draft.warning_days)
                 if draft.campaign is not None

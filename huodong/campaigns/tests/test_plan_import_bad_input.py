@@ -124,3 +124,23 @@ def test_command_refuses_and_saves_nothing(db, tmp_path, case):
         call_command("import_plan", str(path))
     assert not Campaign.objects.exists()
     assert not Office.objects.exists()
+
+
+def test_review_shows_which_unit_names_exist_are_collective_or_new(office_client, office):
+    from huodong.orgs.models import Unit, UnitKind
+
+    Unit.objects.create(office=office, name="综合处", kind=UnitKind.DEPARTMENT)
+    Unit.objects.create(office=office, name="税务窗口临时党支部", kind=UnitKind.TEMP_BRANCH)
+    units_before = Unit.objects.filter(office=office).count()
+    response = office_client.post(
+        reverse("campaigns:import"),
+        {"file": SimpleUploadedFile("plan.docx", seed_bytes("plan-2018-9.docx"))},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert 'data-unit="综合处" data-status="existing"' in html
+    assert 'data-unit="各窗口临时党支部" data-status="collective"' in html
+    assert "税务窗口临时党支部" in html
+    assert 'data-unit="督查处" data-status="new"' in html
+    # Nothing is created before the review is confirmed.
+    assert Unit.objects.filter(office=office).count() == units_before
