@@ -45,6 +45,7 @@ def run(*, timed, p):
             ("campaign home", f"/campaigns/{campaign.pk}/"),
             ("task page", f"/campaigns/{campaign.pk}/tasks/1/"),
         ):
+            assert client.get(url).status_code == 200, url
             samples = timed(lambda url=url: client.get(url), repeat=20)
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)

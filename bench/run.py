@@ -33,6 +33,7 @@ def setup_django() -> str:
     from django.core.management import call_command
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
     return settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
 
