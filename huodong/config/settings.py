@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "huodong.core",
     "huodong.orgs",
     "huodong.campaigns",
+    "huodong.notifications",
 ]
 
 MIDDLEWARE = [

@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("huodong.core.urls")),
     path("org/", include("huodong.orgs.urls")),
     path("campaigns/", include("huodong.campaigns.urls")),
+    path("inbox/", include("huodong.notifications.urls")),
 ]

@@ -1,12 +1,15 @@
 from django.conf import settings
 
 from huodong.core import clock
+from huodong.notifications.selectors import unread_count
 from huodong.orgs.permissions import can_manage_org, membership_of
 
 
 def site(request):
-    membership = membership_of(getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    membership = membership_of(user)
     return {
+        "unread_notifications": unread_count(user) if membership.is_member else 0,
         "huodong_today": clock.today(),
         "huodong_today_pinned": bool(settings.HUODONG_TODAY),
         "membership": membership,

@@ -1,0 +1,37 @@
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from huodong.notifications import selectors, services
+from huodong.orgs.models import User
+
+PAGE_SIZE = 30
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    notifications = selectors.inbox(user)
+    if request.GET.get("unread"):
+        notifications = notifications.filter(read_at__isnull=True)
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": page, "unread_only": bool(request.GET.get("unread"))},
+    )
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    services.notification_mark_read(actor=cast(User, request.user), notification_ids=ids or None)
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("notifications:inbox")
