@@ -37,7 +37,7 @@ from huodong.campaigns.plan_import import (
     ParsedTask,
     ParsedTheme,
 )
-from huodong.campaigns.unit_matching import collective_kinds, normalise_unit_name
+from huodong.campaigns.unit_matching import UnitDirectory, normalise_unit_name
 from huodong.orgs.models import Unit
 
 GROUP_ROLE_BY_TITLE = {
@@ -198,28 +198,18 @@ class PlanDiff:
 
 
 class UnitNames:
-    """Plan unit names as the units they resolve to, by normalised name, creating nothing.
-
-    Mirrors the import's resolver: a collective name (各科室) stands for every unit of its
-    kinds unless a unit is called exactly that; an unknown name is a unit still to be created.
-    """
+    """Plan unit names as the normalised names of the units they stand for, creating nothing."""
 
     def __init__(self, units: Iterable[Unit]) -> None:
-        self._by_name: dict[str, Unit] = {}
-        for unit in units:
-            self._by_name[normalise_unit_name(unit.name)] = unit
+        self.directory = UnitDirectory(units)
 
     def resolve(self, names: Iterable[str]) -> list[str]:
         resolved: list[str] = []
-        for raw in names:
-            name = normalise_unit_name(raw)
-            if not name:
-                continue
-            kinds = collective_kinds(name)
-            if kinds is not None and name not in self._by_name:
-                resolved.extend(n for n, u in self._by_name.items() if u.kind in kinds)
-                continue
-            resolved.append(name)
+        for match in filter(None, map(self.directory.match, names)):
+            if match.status == "collective":
+                resolved.extend(normalise_unit_name(u.name) for u in match.members)
+            else:
+                resolved.append(match.name)
         return list(dict.fromkeys(resolved))
 
 

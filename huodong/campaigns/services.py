@@ -27,7 +27,7 @@ from huodong.campaigns.models import (
 from huodong.campaigns.plan_diff import dated_phases, plan_diff, plan_seats
 from huodong.campaigns.plan_drafts import plan_from_dict, plan_to_dict
 from huodong.campaigns.plan_import import parse_plan
-from huodong.campaigns.unit_matching import collective_kinds, guess_unit_kind, normalise_unit_name
+from huodong.campaigns.unit_matching import UnitDirectory
 from huodong.core import clock
 from huodong.core.audit import audit_record
 from huodong.orgs.models import Office, Person, Unit, User
@@ -47,30 +47,25 @@ class _UnitResolver:
     actor: User | None
     office: Office
     created: list[Unit] = field(default_factory=list)
-    _by_name: dict[str, Unit] = field(default_factory=dict)
+    directory: UnitDirectory = field(init=False)
 
     def __post_init__(self) -> None:
-        for unit in Unit.objects.filter(office=self.office):
-            self._by_name[normalise_unit_name(unit.name)] = unit
+        self.directory = UnitDirectory(Unit.objects.filter(office=self.office))
 
     def resolve(self, names: list[str]) -> list[Unit]:
         units: list[Unit] = []
-        for raw in names:
-            name = normalise_unit_name(raw)
-            if not name:
-                continue
-            kinds = collective_kinds(name)
-            if kinds is not None and name not in self._by_name:
-                units.extend(u for u in self._by_name.values() if u.kind in kinds)
-                continue
-            unit = self._by_name.get(name)
-            if unit is None:
+        for match in filter(None, map(self.directory.match, names)):
+            if match.status == "collective":
+                units.extend(match.members)
+            elif match.unit is not None:
+                units.append(match.unit)
+            else:
                 unit = unit_create(
-                    actor=self.actor, office=self.office, name=name, kind=guess_unit_kind(name)
+                    actor=self.actor, office=self.office, name=match.name, kind=match.kind
                 )
-                self._by_name[name] = unit
+                self.directory.add(unit)
                 self.created.append(unit)
-            units.append(unit)
+                units.append(unit)
         # A unit named twice (directly and through a collective name) counts once.
         return list(dict.fromkeys(units))
 

@@ -7,6 +7,7 @@ unit. A name that matches no unit becomes a new unit of the kind its ending sugg
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from huodong.orgs.models import Unit, UnitKind
@@ -87,17 +88,33 @@ def plan_unit_names(plan) -> list[str]:
     return list(dict.fromkeys(n for n in (normalise_unit_name(n) for n in names) if n))
 
 
+class UnitDirectory:
+    """An office's units by normalised name: the one rule for what a plan's unit name means.
+
+    An exact name is that unit; a collective name (各科室) stands for every unit of its kinds
+    unless a unit is called exactly that; any other name is a unit still to be created.
+    """
+
+    def __init__(self, units: Iterable[Unit]) -> None:
+        self.by_name: dict[str, Unit] = {normalise_unit_name(u.name): u for u in units}
+
+    def match(self, raw: str) -> UnitNameMatch | None:
+        name = normalise_unit_name(raw)
+        if not name:
+            return None
+        if name in self.by_name:
+            return UnitNameMatch(name=name, status="existing", unit=self.by_name[name])
+        kinds = collective_kinds(name)
+        if kinds is not None:
+            members = tuple(u for u in self.by_name.values() if u.kind in kinds)
+            return UnitNameMatch(name=name, status="collective", members=members)
+        return UnitNameMatch(name=name, status="new", kind=guess_unit_kind(name))
+
+    def add(self, unit: Unit) -> None:
+        self.by_name[normalise_unit_name(unit.name)] = unit
+
+
 def match_unit_names(office_id: int, names: list[str]) -> list[UnitNameMatch]:
     """How each name resolves against the office's units, in one query and creating nothing."""
-    units = list(Unit.objects.filter(office_id=office_id))
-    by_name = {normalise_unit_name(u.name): u for u in units}
-    matches = []
-    for name in names:
-        if name in by_name:
-            matches.append(UnitNameMatch(name=name, status="existing", unit=by_name[name]))
-        elif (kinds := collective_kinds(name)) is not None:
-            members = tuple(u for u in units if u.kind in kinds)
-            matches.append(UnitNameMatch(name=name, status="collective", members=members))
-        else:
-            matches.append(UnitNameMatch(name=name, status="new", kind=guess_unit_kind(name)))
-    return matches
+    directory = UnitDirectory(Unit.objects.filter(office_id=office_id))
+    return [m for m in (directory.match(name) for name in names) if m is not None]

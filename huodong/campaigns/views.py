@@ -3,7 +3,6 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +28,7 @@ from huodong.campaigns.timeline import build_timeline
 from huodong.campaigns.unit_matching import match_unit_names, plan_unit_names
 from huodong.core import clock
 from huodong.orgs.models import Office, Unit, User
-from huodong.orgs.permissions import Membership, membership_of
+from huodong.orgs.permissions import Membership, membership_of, office_for_request
 
 SCHEDULE_PAGE_SIZE = 50
 
@@ -203,23 +202,7 @@ def campaign_copy_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 def _creating_office(request: HttpRequest, membership: Membership) -> Office:
     """The office a new plan is imported for; a user who may not create campaigns gets 403."""
-    office_id = membership.office_id
-    if membership.is_superuser:
-        # A superuser may belong to no office: they choose one, or get the first.
-        requested = request.POST.get("office") or request.GET.get("office")
-        if requested:
-            try:
-                office_id = int(requested)
-            except ValueError as exc:
-                raise Http404 from exc
-        elif office_id is None:
-            office_id = Office.objects.order_by("name").values_list("pk", flat=True).first()
-    if office_id is None or not can_create_campaign(membership, office_id):
-        raise PermissionDenied
-    office = Office.objects.filter(pk=office_id).first()
-    if office is None:
-        raise Http404
-    return office
+    return office_for_request(request, membership, may=can_create_campaign)
 
 
 @login_required

@@ -5,9 +5,13 @@ Every view asks these functions; a forbidden object is answered like a missing o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from huodong.orgs.models import Person, Role, RoleAssignment
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from huodong.orgs.models import Office, Person, Role, RoleAssignment
 
 # Roles that see the whole office, not just their own unit.
 OFFICE_WIDE_ROLES = frozenset(
@@ -87,3 +91,31 @@ def can_manage_org(membership: Membership, office_id: int) -> bool:
     return membership.in_office(office_id) and (
         membership.is_superuser or bool(membership.roles & ORG_MANAGER_ROLES)
     )
+
+
+def office_for_request(
+    request: HttpRequest, membership: Membership, *, may: Callable[[Membership, int], bool]
+) -> Office:
+    """The office a page acts for: the user's own, or for a superuser the one they chose.
+
+    A user who `may` not act for it gets 403 (a page-level denial); a missing office 404.
+    """
+    office_id = membership.office_id
+    if membership.is_superuser:
+        # A superuser may belong to no office: they choose one, or get the first.
+        requested = request.POST.get("office") or request.GET.get("office")
+        if requested:
+            try:
+                office_id = int(requested)
+            except ValueError as exc:
+                raise Http404 from exc
+        elif office_id is None:
+            office_id = Office.objects.order_by("name").values_list("pk", flat=True).first()
+            if office_id is None:
+                raise Http404
+    if office_id is None or not may(membership, office_id):
+        raise PermissionDenied
+    office = Office.objects.filter(pk=office_id).first()
+    if office is None:
+        raise Http404
+    return office

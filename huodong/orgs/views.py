@@ -8,10 +8,9 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -28,7 +27,7 @@ from huodong.orgs.people_import import (
     build_import_template,
     too_large_message,
 )
-from huodong.orgs.permissions import can_manage_org, membership_of
+from huodong.orgs.permissions import can_manage_org, membership_of, office_for_request
 
 PEOPLE_PER_PAGE = 50
 SEARCH_MAX_LENGTH = 50
@@ -57,26 +56,7 @@ class UnitNode:
 
 def _managed_office(request: HttpRequest) -> Office:
     """The office whose organisation the user manages; a page-level denial is a 403."""
-    membership = membership_of(request.user)
-    office_id = membership.office_id
-    if membership.is_superuser:
-        # Superusers may belong to no office; they pick one, or get the first.
-        requested = request.POST.get("office") or request.GET.get("office")
-        if requested:
-            try:
-                office_id = int(requested)
-            except ValueError as exc:
-                raise Http404 from exc
-        elif office_id is None:
-            office_id = Office.objects.order_by("name").values_list("pk", flat=True).first()
-            if office_id is None:
-                raise Http404
-    if office_id is None or not can_manage_org(membership, office_id):
-        raise PermissionDenied
-    office = Office.objects.filter(pk=office_id).first()
-    if office is None:
-        raise Http404
-    return office
+    return office_for_request(request, membership_of(request.user), may=can_manage_org)
 
 
 def _unit_tree(office: Office) -> list[UnitNode]:
