@@ -141,7 +141,11 @@ def deadline_marks(campaign: Campaign, *, today: dt.date) -> list[DeadlineMark]:
         .annotate(count=Count("id"), seq=Min("seq"))
         .order_by("due", "light")
     )
-    return [DeadlineMark(**row) for row in rows]
+    return [
+        DeadlineMark(due=row["due"], light=row["light"], count=row["count"], seq=row["seq"])
+        for row in rows
+        if row["due"] is not None
+    ]
 
 
 def task_get(campaign: Campaign, *, seq: int, today: dt.date) -> Task:

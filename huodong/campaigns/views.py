@@ -29,6 +29,7 @@ from huodong.campaigns.unit_matching import match_unit_names, plan_unit_names
 from huodong.core import clock
 from huodong.orgs.models import Office, Unit, User
 from huodong.orgs.permissions import Membership, membership_of, office_for_request
+from huodong.supervision.selectors import task_panel
 
 SCHEDULE_PAGE_SIZE = 50
 
@@ -136,6 +137,7 @@ def task_detail(request: HttpRequest, campaign_id: int, seq: int) -> HttpRespons
             "can_manage": can_manage,
             "completion_form": CompletionForm(initial={"completed_on": today}),
             "today": today,
+            "supervision": task_panel(membership, campaign, task, today=today),
         },
     )
 

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "huodong.orgs",
     "huodong.campaigns",
     "huodong.notifications",
+    "huodong.supervision",
+    "huodong.inspections",
 ]
 
 MIDDLEWARE = [

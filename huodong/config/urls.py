@@ -6,4 +6,6 @@ urlpatterns = [
     path("org/", include("huodong.orgs.urls")),
     path("campaigns/", include("huodong.campaigns.urls")),
     path("inbox/", include("huodong.notifications.urls")),
+    path("supervision/", include("huodong.supervision.urls")),
+    path("inspections/", include("huodong.inspections.urls")),
 ]
