@@ -15,6 +15,7 @@ from django.db import transaction
 from huodong.campaigns.models import Campaign, Task
 from huodong.campaigns.plan_import import parse_plan
 from huodong.campaigns.services import campaign_create_from_plan, task_record_completion
+from huodong.inspections.demo import build_inspections_demo
 from huodong.orgs.models import Office, Person, Role, Unit, UnitKind
 from huodong.orgs.services import (
     office_create,
@@ -23,6 +24,7 @@ from huodong.orgs.services import (
     role_assign,
     unit_create,
 )
+from huodong.supervision.demo import build_supervision_demo
 
 OFFICE_NAME = "宿迁市政务服务管理办公室"
 DEMO_PASSWORD = "Huodong@2018"
@@ -137,6 +139,8 @@ LOGINS = [
     DemoAccount(
         "zhishu", None, "政务中心党支部", Role.BRANCH_SECRETARY, True, "secretary of 政务中心党支部"
     ),
+    DemoAccount("yewuchu", None, "业务处", Role.UNIT_HEAD, True, "head of 业务处, a lead unit"),
+    DemoAccount("shichangchu", None, "市场处", Role.UNIT_HEAD, True, "head of 市场处, a lead unit"),
     DemoAccount("ducha", None, "督查处", Role.INSPECTOR, False, "inspector (督查)"),
     DemoAccount("chuangkou", None, "税务窗口", None, False, "window staff member"),
 ]  # fmt: skip
@@ -240,6 +244,8 @@ def build_demo_office() -> list[DemoLogin]:
         task_record_completion(
             actor=None, task=task, completed_on=dt.date.fromisoformat(COMPLETIONS[task.seq])
         )
+    build_supervision_demo(campaign)
+    build_inspections_demo(campaign)
     return logins
 
 
