@@ -1,8 +1,23 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huodong.orgs.models import Office, Person, Unit
+
+
+def default_reminder_days() -> list[int]:
+    """Remind 7 and 3 days before a deadline and on the day itself."""
+    return [7, 3, 0]
+
+
+def validate_reminder_days(value: object) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 365 for n in value
+    ):
+        raise ValidationError(
+            _("Give the reminder lead times as whole numbers of days from 0 to 365.")
+        )
 
 
 class Campaign(models.Model):
@@ -19,6 +34,16 @@ class Campaign(models.Model):
     end = models.DateField(_("end"), null=True, blank=True)
     warning_days = models.PositiveSmallIntegerField(
         _("warn this many days before a deadline"), default=7
+    )
+    # Reminders to the lead units go out this many days before each deadline (0: on the day).
+    reminder_days = models.JSONField(
+        _("remind this many days before a deadline"),
+        default=default_reminder_days,
+        blank=True,
+        validators=[validate_reminder_days],
+    )
+    remind_daily_when_overdue = models.BooleanField(
+        _("remind every day while a task is overdue"), default=True
     )
     leading_group_office = models.ForeignKey(
         Unit,

@@ -44,3 +44,48 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How one user wants notifications e-mailed. Without a row, each one is e-mailed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_each = models.BooleanField(_("e-mail me each notification"), default=True)
+    daily_digest = models.BooleanField(
+        _("e-mail me one daily digest instead"),
+        default=False,
+        help_text=_("One e-mail a day listing your unread notifications, instead of one each."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def wants_each_email(self) -> bool:
+        return self.email_each and not self.daily_digest
+
+
+class DigestSent(models.Model):
+    """One row per user and day a digest went out: the database lets only one through."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    notifications = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digest_sent_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"

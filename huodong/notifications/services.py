@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from huodong.core.audit import audit_record
-from huodong.notifications.models import Notification
+from huodong.notifications.models import Notification, NotificationPreference
 from huodong.orgs.models import User
 
 
@@ -66,3 +66,24 @@ def notification_mark_read(*, actor: User, notification_ids: Iterable[int] | Non
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
     return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preference_update(
+    *, actor: User, email_each: bool, daily_digest: bool
+) -> NotificationPreference:
+    """Set how the actor's own notifications are e-mailed."""
+    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=actor)
+    before = {"email_each": preference.email_each, "daily_digest": preference.daily_digest}
+    after = {"email_each": email_each, "daily_digest": daily_digest}
+    if before != after:
+        preference.email_each = email_each
+        preference.daily_digest = daily_digest
+        preference.save(update_fields=["email_each", "daily_digest", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="notification.preferences",
+            obj=preference,
+            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
+    return preference

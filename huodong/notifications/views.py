@@ -1,12 +1,15 @@
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from huodong.notifications import selectors, services
+from huodong.notifications.forms import PreferenceForm
 from huodong.orgs.models import User
 
 PAGE_SIZE = 30
@@ -35,3 +38,30 @@ def mark_read(request: HttpRequest) -> HttpResponse:
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect("notifications:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The logged-in user's own e-mail preferences; there is no way to reach anyone else's."""
+    user = cast(User, request.user)
+    if request.method == "POST":
+        form = PreferenceForm(request.POST)
+        if form.is_valid():
+            services.notification_preference_update(
+                actor=user,
+                email_each=form.cleaned_data["email_each"],
+                daily_digest=form.cleaned_data["daily_digest"],
+            )
+            messages.success(request, _("Your notification preferences are saved."))
+            return redirect("notifications:preferences")
+    else:
+        current = selectors.preference_for(user)
+        form = PreferenceForm(
+            initial={"email_each": current.email_each, "daily_digest": current.daily_digest}
+        )
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "has_email": bool(user.email)},
+    )
