@@ -17,8 +17,11 @@ def run(*, timed, p):
         data = resources.files("huodong.campaigns").joinpath("seeds", name).read_bytes()
         samples = timed(lambda data=data, name=name: parse_plan(data, name), repeat=20)
         rows.append(
-            (f"parse {name}", f"p50 {p(samples, .5):.0f} ms, p95 {p(samples, .95):.0f} ms",
-             f"< {TARGET_MS} ms")
+            (
+                f"parse {name}",
+                f"p50 {p(samples, 0.5):.0f} ms, p95 {p(samples, 0.95):.0f} ms",
+                f"< {TARGET_MS} ms",
+            )
         )
     data = resources.files("huodong.campaigns").joinpath("seeds", "plan-2018-9.docx").read_bytes()
 
@@ -30,7 +33,10 @@ def run(*, timed, p):
 
     samples = timed(import_and_roll_back, repeat=10)
     rows.append(
-        ("import plan-2018-9.docx into the database",
-         f"p50 {p(samples, .5):.0f} ms, p95 {p(samples, .95):.0f} ms", f"< {TARGET_MS} ms")
+        (
+            "import plan-2018-9.docx into the database",
+            f"p50 {p(samples, 0.5):.0f} ms, p95 {p(samples, 0.95):.0f} ms",
+            f"< {TARGET_MS} ms",
+        )
     )
     return rows

@@ -31,17 +31,23 @@ def run(*, timed, p):
     for size in (15, 1_500, 15_000):
         have = campaign.tasks.count()
         tasks = Task.objects.bulk_create(
-            Task(campaign=campaign, seq=100 + i, phase=phase, text=f"任务{i}",
-                 due=dt.date(2018, 5, 1) + dt.timedelta(days=i % 240))
+            Task(
+                campaign=campaign,
+                seq=100 + i,
+                phase=phase,
+                text=f"任务{i}",
+                due=dt.date(2018, 5, 1) + dt.timedelta(days=i % 240),
+            )
             for i in range(have, size)
         )
         TaskUnit.objects.bulk_create(
             TaskUnit(task=t, unit=u, role=TaskUnitRole.LEAD, order=n)
-            for t in tasks for n, u in enumerate(units)
+            for t in tasks
+            for n, u in enumerate(units)
         )
         for label, url in (
             ("schedule page", f"/campaigns/{campaign.pk}/schedule/"),
-            ("schedule page filtered by light", f"/campaigns/{campaign.pk}/schedule/?light=overdue"),
+            ("schedule filtered by light", f"/campaigns/{campaign.pk}/schedule/?light=overdue"),
             ("campaign home", f"/campaigns/{campaign.pk}/"),
             ("task page", f"/campaigns/{campaign.pk}/tasks/1/"),
         ):
@@ -50,8 +56,11 @@ def run(*, timed, p):
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
             rows.append(
-                (f"{label}, {size:,} tasks",
-                 f"p50 {p(samples, .5):.0f} ms, p95 {p(samples, .95):.0f} ms, "
-                 f"{len(queries)} queries", "queries constant")
+                (
+                    f"{label}, {size:,} tasks",
+                    f"p50 {p(samples, 0.5):.0f} ms, p95 {p(samples, 0.95):.0f} ms, "
+                    f"{len(queries)} queries",
+                    "queries constant",
+                )
             )
     return rows

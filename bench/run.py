@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -55,7 +54,7 @@ def p(samples: list[float], q: float) -> float:
 
 def main() -> int:
     engine = setup_django()
-    from bench import plan_pages, plan_import
+    from bench import plan_import, plan_pages
 
     rows: list[tuple[str, str, str]] = []
     for module in (plan_import, plan_pages):
@@ -84,7 +83,8 @@ def write_report(engine: str, rows: list[tuple[str, str, str]]) -> None:
     existing = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
     header = (
         "# Benchmarks\n\nWritten by `make bench` (SQLite) and "
-        "`DATABASE_URL=postgres://… make bench` (PostgreSQL); each run replaces its own section.\n\n"
+        "`DATABASE_URL=postgres://… make bench` (PostgreSQL); "
+        "each run replaces its own section.\n\n"
     )
     sections = {}
     for chunk in existing.split("\n## ")[1:]:

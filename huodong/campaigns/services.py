@@ -519,6 +519,8 @@ def campaign_copy(
         start=moved(campaign.start),
         end=moved(campaign.end),
         warning_days=campaign.warning_days,
+        reminder_days=list(campaign.reminder_days),
+        remind_daily_when_overdue=campaign.remind_daily_when_overdue,
         leading_group_office=campaign.leading_group_office,
         source_name=campaign.source_name,
     )

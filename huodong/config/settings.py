@@ -173,6 +173,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 HUODONG_MAX_IMPORT_BYTES = int(os.environ.get("HUODONG_MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
 
+# Links in e-mails and digests point here (the address users reach the app at).
+HUODONG_BASE_URL = os.environ.get("HUODONG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # "Today" for lights and deadlines; the demo pins it to the middle of the 2018 campaign.
 HUODONG_TODAY = os.environ.get("HUODONG_TODAY", "")
 

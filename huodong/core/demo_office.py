@@ -16,6 +16,7 @@ from huodong.campaigns.models import Campaign, Task
 from huodong.campaigns.plan_import import parse_plan
 from huodong.campaigns.services import campaign_create_from_plan, task_record_completion
 from huodong.inspections.demo import build_inspections_demo
+from huodong.notifications.tasks import send_campaign_reminders
 from huodong.orgs.models import Office, Person, Role, Unit, UnitKind
 from huodong.orgs.services import (
     office_create,
@@ -246,7 +247,16 @@ def build_demo_office() -> list[DemoLogin]:
         )
     build_supervision_demo(campaign)
     build_inspections_demo(campaign)
+    _reminder_trail(campaign)
     return logins
+
+
+def _reminder_trail(campaign: Campaign) -> None:
+    """The reminders the scheduler would have sent each morning up to the demo date."""
+    day = dt.date(2018, 5, 18)
+    while day <= dt.date.fromisoformat(DEMO_TODAY):
+        send_campaign_reminders.call(campaign.pk, day.isoformat())
+        day += dt.timedelta(days=1)
 
 
 def demo_logins() -> list[DemoLogin]:

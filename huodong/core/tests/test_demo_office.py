@@ -79,3 +79,22 @@ def test_unit_home_lists_the_units_tasks(demo, client):
     for seq in (2, 6, 9, 14):
         assert f'data-seq="{seq}"' in html
     assert 'data-seq="1"' not in html
+
+
+def test_the_overdue_task_has_a_reminder_trail(demo):
+    from huodong.notifications.models import Notification
+
+    trail = Notification.objects.filter(
+        recipient__username="zonghechu", dedupe_key__contains=":task:"
+    )
+    task_2 = Campaign.objects.get().tasks.get(seq=2)
+    keys = sorted(
+        trail.filter(dedupe_key__contains=f":task:{task_2.pk}:").values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    assert any("due-in-7" in k for k in keys)
+    assert any("due-in-3" in k for k in keys)
+    assert any("due-today" in k for k in keys)
+    # Overdue since 2018-06-01: one reminder each day up to the demo date.
+    assert sum("overdue" in k for k in keys) == 20

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from huodong.campaigns.models import Campaign
 from huodong.core.demo_office import DEMO_PASSWORD, build_demo_office
-from huodong.inspections.demo import build_inspections_demo
 from huodong.inspections.models import (
     Inspection,
     Notice,
