@@ -286,7 +286,7 @@ def test_anonymous_can_do_nothing(client, cast, order):
     [
         ("evil.pdf", b"MZ\x90\x00 this is an exe", "type"),
         ("page.png", b"<html><script>alert(1)</script></html>", "type"),
-        ("zip.docx", b"PK\x03\x04 broken zip", "type"),
+        ("zip.docx", b"PK\x03\x04 broken zip", "corrupt"),
         ("empty.pdf", b"", "empty"),
     ],
 )
@@ -322,8 +322,8 @@ def test_evidence_over_the_size_limit_is_refused(cast, login, order, settings):
     ("name", "data", "kind", "stored"),
     [
         ("scan.png", PNG, "image/png", "scan.png"),
-        ("photo.jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 16, "image/jpeg", "photo.jpg"),
-        ("report.bin", None, "wordprocessingml", "report.docx"),
+        ("photo.jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 16, "image/jpeg", "photo.jpeg"),
+        ("report.bin", None, "wordprocessingml", "report.bin.docx"),
     ],
 )
 def test_accepted_kinds_take_the_extension_of_their_content(
@@ -592,3 +592,20 @@ def test_roles_on_the_order_page(cast, login, order):
     director = login(cast.director).get(url("order", order)).content.decode()
     assert url("order_close", order) in director and url("order_return", order) in director
     assert url("order_answer", order) not in director
+
+
+def test_evidence_with_macros_is_refused(cast, login, order):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_docx_bytes())) as source, zipfile.ZipFile(buffer, "w") as out:
+        for info in source.infolist():
+            out.writestr(info, source.read(info))
+        out.writestr("word/vbaProject.bin", b"\0" * 64)
+    client = login(cast.head)
+    client.post(
+        url("order_answer", order),
+        {"text": "已整改", "attachment": SimpleUploadedFile("evidence.docx", buffer.getvalue())},
+    )
+    assert not RectificationAnswer.objects.exists()

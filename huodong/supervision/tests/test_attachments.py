@@ -6,15 +6,15 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from huodong.supervision import services
-from huodong.supervision.attachments import (
+from huodong.core.uploads import (
     DEFAULT_MAX_ATTACHMENT_BYTES,
     DOCX_TYPE,
     XLSX_TYPE,
     clean_filename,
-    inspect_upload,
     max_attachment_bytes,
 )
+from huodong.supervision import services
+from huodong.supervision.attachments import inspect_upload
 from huodong.supervision.errors import AttachmentRefused
 from huodong.supervision.models import ProgressReport, ReportAttachment
 

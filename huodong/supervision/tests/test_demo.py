@@ -11,8 +11,8 @@ from huodong.campaigns.models import Campaign
 from huodong.campaigns.selectors import tasks_with_lights
 from huodong.core import clock
 from huodong.core.demo_office import DEMO_PASSWORD, build_demo_office
+from huodong.core.uploads import DOCX_TYPE
 from huodong.orgs.models import Role, RoleAssignment
-from huodong.supervision.attachments import DOCX_TYPE
 from huodong.supervision.demo import build_supervision_demo
 from huodong.supervision.models import (
     EventKind,
