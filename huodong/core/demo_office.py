@@ -6,6 +6,7 @@ Everything is created through the same services users call, so the demo exercise
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from importlib import resources
 from typing import NamedTuple
@@ -253,10 +254,17 @@ def build_demo_office() -> list[DemoLogin]:
 
 def _reminder_trail(campaign: Campaign) -> None:
     """The reminders the scheduler would have sent each morning up to the demo date."""
-    day = dt.date(2018, 5, 18)
-    while day <= dt.date.fromisoformat(DEMO_TODAY):
-        send_campaign_reminders.call(campaign.pk, day.isoformat())
-        day += dt.timedelta(days=1)
+    # A line a day would bury the demo logins that `make run` prints.
+    task_log = logging.getLogger(send_campaign_reminders.func.__module__)
+    level = task_log.level
+    task_log.setLevel(logging.WARNING)
+    try:
+        day = dt.date(2018, 5, 18)
+        while day <= dt.date.fromisoformat(DEMO_TODAY):
+            send_campaign_reminders.call(campaign.pk, day.isoformat())
+            day += dt.timedelta(days=1)
+    finally:
+        task_log.setLevel(level)
 
 
 def demo_logins() -> list[DemoLogin]:
