@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -229,6 +230,26 @@ class RequirementPeriod(models.TextChoices):
     QUARTER = "quarter", _("Each quarter")
 
 
+class StudyKind(models.TextChoices):
+    """The kinds of study a plan names (个人自学、集中学习、专题辅导) and its open discussions."""
+
+    SELF = "self", _("Personal study (个人自学)")
+    GROUP = "group", _("Group study (集中学习)")
+    LECTURE = "lecture", _("Special lecture (专题辅导)")
+    DISCUSSION = "discussion", _("Open discussion (大家谈)")
+
+
+class RequirementMeasure(models.TextChoices):
+    """Which records a requirement counts. Set at import from its wording, editable after."""
+
+    STUDIES = "studies", _("Study activities attended or logged")
+    SESSIONS = "sessions", _("Group sessions held")
+    REFLECTION_WORDS = "reflection_words", _("A reflection of at least this many characters")
+    REFLECTIONS = "reflections", _("Reflections submitted")
+    PROBLEMS = "problems", _("Problems found")
+    TASK = "task", _("Not counted from records: follows its task's completion")
+
+
 class Requirement(models.Model):
     """A numeric quota the plan sets, e.g. 每人不少于4次学习."""
 
@@ -249,6 +270,22 @@ class Requirement(models.Model):
         related_name="requirements",
     )
     source_text = models.CharField(_("as written"), max_length=200, blank=True)
+    measure = models.CharField(
+        _("counts"),
+        max_length=20,
+        choices=RequirementMeasure.choices,
+        default=RequirementMeasure.TASK,
+    )
+    # Restricts studies or sessions to one kind (大家谈 only); blank counts every kind.
+    study_kind = models.CharField(
+        _("kind of study"), max_length=12, choices=StudyKind.choices, blank=True
+    )
+    # "3000字左右" is met from this share of the number of characters.
+    tolerance_percent = models.PositiveSmallIntegerField(
+        _("met from (% of the number)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
 
     class Meta:
         verbose_name = _("requirement")

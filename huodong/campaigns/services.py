@@ -27,6 +27,7 @@ from huodong.campaigns.models import (
 from huodong.campaigns.plan_diff import dated_phases, plan_diff, plan_seats
 from huodong.campaigns.plan_drafts import plan_from_dict, plan_to_dict
 from huodong.campaigns.plan_import import parse_plan
+from huodong.campaigns.requirement_measures import guess_measure
 from huodong.campaigns.unit_matching import UnitDirectory
 from huodong.core import clock
 from huodong.core.audit import audit_record
@@ -219,7 +220,10 @@ def campaign_create_from_plan(
 
 
 def _requirement(campaign: Campaign, order: int, quota, tasks: dict[int, Task]) -> Requirement:
+    guess = guess_measure(subject=quota.subject, scope=quota.scope)
     return Requirement(
+        measure=guess.measure,
+        study_kind=guess.study_kind,
         campaign=campaign,
         order=order,
         scope=quota.scope,
@@ -582,6 +586,9 @@ def campaign_copy(
             period=r.period,
             task=task_map.get(r.task_id) if r.task_id else None,
             source_text=r.source_text,
+            measure=r.measure,
+            study_kind=r.study_kind,
+            tolerance_percent=r.tolerance_percent,
         )
         for r in campaign.requirements.all()
     )

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "huodong.notifications",
     "huodong.supervision",
     "huodong.inspections",
+    "huodong.participation",
 ]
 
 MIDDLEWARE = [

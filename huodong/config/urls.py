@@ -8,4 +8,5 @@ urlpatterns = [
     path("inbox/", include("huodong.notifications.urls")),
     path("supervision/", include("huodong.supervision.urls")),
     path("inspections/", include("huodong.inspections.urls")),
+    path("participation/", include("huodong.participation.urls")),
 ]
