@@ -11,6 +11,9 @@ class NotificationKind(models.TextChoices):
     RECTIFICATION = "rectification", _("Rectification order")
     ESCALATION = "escalation", _("Escalation")
     REQUIREMENT = "requirement", _("Requirement reminder")
+    STUDY = "study", _("Study session")
+    REVIEW = "review", _("Reflection review")
+    PROBLEM = "problem", _("Problem ledger")
     OTHER = "other", _("Other")
 
 
