@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+import os
+import shutil
 from collections.abc import Callable
 
 import pytest
@@ -52,3 +54,57 @@ def make_member(db) -> Callable[..., User]:
         return user
 
     return make
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium through Playwright; skipped, saying why, where it is missing."""
+    if CHROMIUM is None:
+        pytest.skip(
+            "Debian's chromium is not installed (apt-get install chromium): browser test skipped"
+        )
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    # The live server runs in this process; Playwright's sync API must not see a running loop.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def new_browser_page(browser, *, phone: bool = False):
+    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+    context = browser.new_context(locale="zh-CN", viewport=viewport, is_mobile=phone)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def browser_page(browser):
+    page = new_browser_page(browser)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The demo office of `make run`, at its demo date."""
+    from huodong.core.demo_office import build_demo_office
+
+    settings.HUODONG_TODAY = "2018-06-20"
+    build_demo_office()

@@ -282,7 +282,7 @@ class Requirement(models.Model):
     )
     # "3000字左右" is met from this share of the number of characters.
     tolerance_percent = models.PositiveSmallIntegerField(
-        _("met from (% of the number)"),
+        _("met from this percentage of the number"),
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )

@@ -164,12 +164,6 @@ def tasks_for_units(
     )
 
 
-def person_requirements(campaign: Campaign) -> list[Requirement]:
-    return list(
-        Requirement.objects.filter(campaign=campaign, scope="person").select_related("task")
-    )
-
-
 def plan_draft_get(membership: Membership, draft_id: int) -> PlanDraft:
     """A draft its office's campaign managers may review; anyone else gets 404."""
     draft = (

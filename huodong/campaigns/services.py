@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from huodong.campaigns.models import (
     Campaign,
@@ -18,6 +20,10 @@ from huodong.campaigns.models import (
     PlanDraft,
     PlanDraftStatus,
     Requirement,
+    RequirementMeasure,
+    RequirementPeriod,
+    RequirementScope,
+    StudyKind,
     SubTheme,
     Task,
     TaskRecurrence,
@@ -658,3 +664,154 @@ __all__ = [
 def campaign_record_export(*, actor: User | None, campaign: Campaign, fmt: str) -> None:
     """Exports are audited like writes: who took which data out, and when."""
     audit_record(actor=actor, action="campaign.export", obj=campaign, changes={"format": fmt})
+
+
+# --- Requirements entered or corrected by hand -----------------------------------------------
+
+# The fields a requirement's form edits; `task` and `source_text` stay as the import set them.
+REQUIREMENT_FIELDS = (
+    "scope",
+    "minimum",
+    "subject",
+    "period",
+    "measure",
+    "study_kind",
+    "tolerance_percent",
+)
+KINDED_MEASURES = (RequirementMeasure.STUDIES, RequirementMeasure.SESSIONS)
+REQUIREMENT_SUBJECT_MAX = 60  # Requirement.subject's max_length
+
+
+def _requirement_errors(values: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with a requirement's values, by field (empty when nothing is)."""
+    errors: dict[str, str] = {}
+    choices = {
+        "scope": RequirementScope.values,
+        "period": RequirementPeriod.values,
+        "measure": RequirementMeasure.values,
+        "study_kind": ["", *StudyKind.values],
+    }
+    for name, allowed in choices.items():
+        if values[name] not in allowed:
+            errors[name] = gettext("Choose one of the options.")
+    minimum = values["minimum"]
+    if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 1:
+        errors["minimum"] = gettext("The minimum is a whole number of at least 1.")
+    tolerance = values["tolerance_percent"]
+    if not isinstance(tolerance, int) or isinstance(tolerance, bool) or not 1 <= tolerance <= 100:
+        errors["tolerance_percent"] = gettext("Give a whole percentage from 1 to 100.")
+    if not values["subject"]:
+        errors["subject"] = gettext("Say what is required, e.g. 学习活动.")
+    elif len(values["subject"]) > REQUIREMENT_SUBJECT_MAX:
+        errors["subject"] = gettext("Keep the subject to %(count)d characters.") % {
+            "count": REQUIREMENT_SUBJECT_MAX
+        }
+    if values["study_kind"] and values["measure"] not in KINDED_MEASURES:
+        errors["study_kind"] = gettext(
+            "A kind of study applies only to study activities and group sessions."
+        )
+    if (
+        values["measure"] == RequirementMeasure.REFLECTION_WORDS
+        and values["scope"] != RequirementScope.PERSON
+    ):
+        errors["measure"] = gettext("A reflection's length is required of each person only.")
+    return errors
+
+
+def _requirement_values(**values: Any) -> dict[str, Any]:
+    cleaned = dict(values)
+    for name in ("subject", "period", "study_kind", "scope", "measure"):
+        cleaned[name] = (cleaned[name] or "").strip()
+    errors = _requirement_errors(cleaned)
+    if errors:
+        raise ValidationError({name: [message] for name, message in errors.items()})
+    return cleaned
+
+
+@transaction.atomic
+def requirement_create(
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    scope: str,
+    minimum: int,
+    subject: str,
+    measure: str,
+    period: str = "",
+    study_kind: str = "",
+    tolerance_percent: int = 90,
+) -> Requirement:
+    """Add a numeric requirement to a campaign, after its imported ones.
+
+    Raises ValidationError (by field) for values that do not make a countable requirement.
+    """
+    values = _requirement_values(
+        scope=scope,
+        minimum=minimum,
+        subject=subject,
+        period=period,
+        measure=measure,
+        study_kind=study_kind,
+        tolerance_percent=tolerance_percent,
+    )
+    last = (
+        Requirement.objects.filter(campaign=campaign)
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+    )
+    requirement = Requirement.objects.create(
+        campaign=campaign, order=(last + 1) if last is not None else 0, **values
+    )
+    audit_record(
+        actor=actor,
+        action="requirement.create",
+        obj=requirement,
+        changes={"campaign": campaign.pk, **values},
+    )
+    return requirement
+
+
+@transaction.atomic
+def requirement_update(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    scope: str,
+    minimum: int,
+    subject: str,
+    measure: str,
+    period: str = "",
+    study_kind: str = "",
+    tolerance_percent: int = 90,
+) -> Requirement:
+    """Correct a requirement (what the import guessed, or what was entered); audits the changes.
+
+    Raises ValidationError (by field) and changes nothing for values that do not fit together.
+    """
+    values = _requirement_values(
+        scope=scope,
+        minimum=minimum,
+        subject=subject,
+        period=period,
+        measure=measure,
+        study_kind=study_kind,
+        tolerance_percent=tolerance_percent,
+    )
+    locked = Requirement.objects.select_for_update().get(pk=requirement.pk)
+    changes = {
+        name: [getattr(locked, name), value]
+        for name, value in values.items()
+        if getattr(locked, name) != value
+    }
+    if changes:
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(values))
+        audit_record(actor=actor, action="requirement.update", obj=locked, changes=changes)
+    for name, value in values.items():
+        setattr(requirement, name, value)
+    return requirement
+
+
+__all__ += ["requirement_create", "requirement_update"]

@@ -26,6 +26,7 @@ from huodong.orgs.services import (
     role_assign,
     unit_create,
 )
+from huodong.participation.demo import build_participation_demo
 from huodong.supervision.demo import build_supervision_demo
 
 OFFICE_NAME = "宿迁市政务服务管理办公室"
@@ -248,6 +249,7 @@ def build_demo_office() -> list[DemoLogin]:
         )
     build_supervision_demo(campaign)
     build_inspections_demo(campaign)
+    build_participation_demo(campaign)
     _reminder_trail(campaign)
     return logins
 

@@ -7,6 +7,7 @@ from huodong.campaigns import selectors as campaign_selectors
 from huodong.campaigns.permissions import can_create_campaign, sees_whole_plan
 from huodong.core import clock
 from huodong.orgs.permissions import membership_of
+from huodong.participation.selectors.compliance import person_progress
 
 # The home page shows the head of each list; the schedule page has the rest, paginated.
 HOME_LIST_LIMIT = 20
@@ -40,7 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
                 )[:HOME_LIST_LIMIT]
             )
             context["unit_ids"] = sorted(membership.managed_unit_ids)
-        context["own_requirements"] = campaign_selectors.person_requirements(campaign)
+        if membership.person is not None and membership.person.office_id == campaign.office_id:
+            context["progress"] = person_progress(
+                membership.person, campaign, today=today, now=clock.now(), own=True
+            )
     return render(request, "core/home.html", context)
 
 

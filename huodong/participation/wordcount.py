@@ -14,7 +14,7 @@ import re
 # punctuation Chinese text uses: 。，、；：？！“”‘’（）《》【】—…·
 _COUNTED_ONE_EACH = (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\u3000-\u303f"  # CJK symbols and punctuation
+    "\u3001-\u303f"  # CJK symbols and punctuation (not U+3000, the full-width space)
     "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # full-width punctuation
     "\u2010-\u2027\u2030-\u205e"  # dashes, quotes, ellipsis, ‰
     "\u00b7"

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='requirement',
             name='tolerance_percent',
-            field=models.PositiveSmallIntegerField(default=90, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='met from (% of the number)'),
+            field=models.PositiveSmallIntegerField(default=90, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='met from this percentage of the number'),
         ),
         migrations.RunPython(guess_existing, migrations.RunPython.noop),
     ]

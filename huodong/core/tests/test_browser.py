@@ -1,51 +1,10 @@
-"""End to end in a real browser: Playwright driving Debian's chromium."""
-
-import os
-import shutil
+"""End to end in a real browser: Playwright driving Debian's chromium (fixtures in conftest)."""
 
 import pytest
 
-from huodong.core.demo_office import DEMO_PASSWORD, build_demo_office
+from huodong.core.demo_office import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def browser_page():
-    if CHROMIUM is None:
-        pytest.skip(
-            "Debian's chromium is not installed (apt-get install chromium): browser test skipped"
-        )
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    # The live server runs in this process; Playwright's sync API must not see a running loop.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.HUODONG_TODAY = "2018-06-20"
-    build_demo_office()
 
 
 def test_office_sees_the_fifteen_tasks_with_lead_units_and_lights(live_server, demo, browser_page):

@@ -19,8 +19,8 @@ def _unquote(block: str) -> str:
     return "".join(parts).encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
-def catalogue() -> list[tuple[str, str, bool]]:
-    """(msgid, first msgstr, is plural) for every entry of the Chinese catalogue."""
+def catalogue() -> list[tuple[str, str, bool, str | None]]:
+    """(msgid, first msgstr, is plural, context) for every entry of the Chinese catalogue."""
     text = PO_FILE.read_text(encoding="utf-8")
     entries = []
     for chunk in text.split("\n\n")[1:]:
@@ -30,9 +30,15 @@ def catalogue() -> list[tuple[str, str, bool]]:
         if msgid is None:
             continue
         plural = "msgid_plural" in chunk
+        context = re.search(r'^msgctxt ((?:".*"\n?)+)', chunk, re.M)
         msgstr = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', chunk, re.M)
         entries.append(
-            (_unquote(msgid.group(1)), _unquote(msgstr.group(1)) if msgstr else "", plural)
+            (
+                _unquote(msgid.group(1)),
+                _unquote(msgstr.group(1)) if msgstr else "",
+                plural,
+                _unquote(context.group(1)) if context else None,
+            )
         )
     return entries
 
@@ -40,7 +46,7 @@ def catalogue() -> list[tuple[str, str, bool]]:
 def test_every_string_has_a_chinese_translation():
     entries = catalogue()
     assert len(entries) > 100
-    untranslated = [msgid for msgid, msgstr, _ in entries if not msgstr]
+    untranslated = [msgid for msgid, msgstr, *_ in entries if not msgstr]
     assert untranslated == []
     assert "#, fuzzy" not in PO_FILE.read_text(encoding="utf-8").split("\n\n", 1)[1]
 
@@ -50,8 +56,10 @@ def test_the_compiled_catalogue_matches_the_source():
     with translation.override("zh-hans"):
         stale = [
             msgid
-            for msgid, msgstr, plural in catalogue()
-            if not plural and translation.gettext(msgid) != msgstr
+            for msgid, msgstr, plural, context in catalogue()
+            if not plural
+            and (translation.pgettext(context, msgid) if context else translation.gettext(msgid))
+            != msgstr
         ]
     assert stale == []
 

@@ -1,7 +1,7 @@
 // 字数 as Word counts Chinese text; mirrors huodong/participation/wordcount.py (same test cases).
 (function () {
   "use strict";
-  var ONE_EACH = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2010-\u2027\u2030-\u205e\u00b7]/g;
+  var ONE_EACH = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2010-\u2027\u2030-\u205e\u00b7]/g;
   var WORD = /[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u00c0-\u024f]+(?:['.\-][A-Za-z0-9\u00c0-\u024f]+)*/g;
 
   function wordCount(text) {
