@@ -35,7 +35,7 @@ class EarlyTask:
 
 @dataclass(frozen=True)
 class Shortfall:
-    """A unit below one of the campaign's numeric requirements (from a later issue)."""
+    """A branch or unit below one of the campaign's numeric requirements."""
 
     unit_id: int
     unit_name: str
@@ -139,10 +139,9 @@ def early_section(units: list[UnitTasks]) -> list[str]:
 
 
 def shortfall_section(shortfalls: list[Shortfall]) -> list[str]:
-    """Units below their requirements. Requirement compliance is not recorded yet (it arrives
-    with a later issue), so today this receives an empty list and says so."""
+    """Branches and units below the campaign's numeric requirements as the period ends."""
     if not shortfalls:
-        return ["各单位落实活动数量要求的情况尚未纳入统计，本期暂不通报。"]
+        return ["各单位、各支部均达到活动的数量要求。"]
     return [
         f"{s.unit_name}：{s.requirement}，要求不少于{s.minimum}，实际完成{s.done}。"
         for s in shortfalls

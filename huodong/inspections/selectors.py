@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from huodong.campaigns.lights import Light
 from huodong.campaigns.models import (
     Campaign,
     LeadingGroupMember,
     LeadingGroupRole,
+    RequirementScope,
     SubTheme,
     Task,
     TaskUnit,
@@ -49,6 +51,11 @@ from huodong.inspections.permissions import (
     can_view_order,
 )
 from huodong.orgs.models import UNIT_SCOPED_ROLES, Office, Unit, User
+from huodong.participation.selectors.compliance import (
+    compliance_for,
+    is_counted,
+    requirement_period,
+)
 
 # Inspections ---------------------------------------------------------------------------------
 
@@ -131,12 +138,35 @@ def notice_get(st: Standing, notice_id: int) -> Notice:
 def requirement_shortfalls(
     campaign: Campaign, *, period_start: dt.date, period_end: dt.date
 ) -> list[Shortfall]:
-    """Units below their numeric requirements in the period.
+    """Branches and units below their numeric requirements as the period ends.
 
-    Compliance with requirements is not recorded yet; it arrives with a later issue. Until then
-    there is nothing to compare against and the list is empty (the notice says so).
+    Each counted branch- or unit-scope requirement is checked in its period that contains
+    `period_end` (the whole campaign, or that month or quarter); one query per requirement.
     """
-    return []
+    at = timezone.make_aware(dt.datetime.combine(period_end, dt.time.max))
+    shortfalls: list[Shortfall] = []
+    requirements = campaign.requirements.filter(
+        scope__in=[RequirementScope.BRANCH, RequirementScope.UNIT]
+    ).order_by("order", "pk")
+    for requirement in requirements:
+        requirement.campaign = campaign
+        if not is_counted(requirement):
+            continue
+        period = requirement_period(requirement, None, today=period_end)
+        # What was done after the notice's period ends is not counted in it.
+        period = replace(period, end=min(period.end, period_end))
+        compliance = compliance_for(requirement, period, now=at, scope=None)
+        for row in compliance.rows(short_only=True):
+            shortfalls.append(
+                Shortfall(
+                    unit_id=row.pk,
+                    unit_name=row.name,
+                    requirement=requirement.source_text or requirement.subject,
+                    minimum=requirement.minimum,
+                    done=getattr(row, compliance.value_field),
+                )
+            )
+    return shortfalls
 
 
 def _by_unit(entries: list[tuple[Unit, object]]) -> list[UnitTasks]:

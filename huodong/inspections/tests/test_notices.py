@@ -98,7 +98,7 @@ def test_the_draft_text_says_what_happened(small_campaign, office, make_member):
     )
     assert "丙处：第3项“任务3”于6月5日完成，比完成时限提前25天。" in lines
     assert "三、未达到活动要求的单位" in lines
-    assert "各单位落实活动数量要求的情况尚未纳入统计，本期暂不通报。" in lines
+    assert "各单位、各支部均达到活动的数量要求。" in lines
     assert "第4项" not in notice.body and "第5项" not in notice.body
     assert "第7项" not in notice.body and "第8项" not in notice.body
     assert sorted(u.name for u in notice.units.all()) == ["丙处", "乙处", "甲处"]
@@ -121,7 +121,37 @@ def test_a_quiet_period_says_so(small_campaign, make_member, office):
 def test_the_shortfall_section_lists_units_once_compliance_exists():
     lines = shortfall_section([Shortfall(1, "甲处", "每人学习", minimum=4, done=2)])
     assert lines == ["甲处：每人学习，要求不少于4，实际完成2。"]
-    assert "尚未纳入统计" in shortfall_section([])[0]
+    assert "均达到" in shortfall_section([])[0]
+
+
+def test_facts_name_branches_short_of_their_problems(small_campaign, office):
+    from huodong.campaigns.models import Requirement, RequirementMeasure
+    from huodong.participation.models import Problem
+
+    found = Unit.objects.create(office=office, name="一支部", kind=UnitKind.BRANCH)
+    short = Unit.objects.create(office=office, name="二支部", kind=UnitKind.BRANCH)
+    Requirement.objects.create(
+        campaign=small_campaign,
+        scope="branch",
+        minimum=2,
+        subject="问题",
+        measure=RequirementMeasure.PROBLEMS,
+        source_text="各支部查找问题不少于2个",
+    )
+    for seq, (branch, day) in enumerate([(found, 3), (found, 5), (short, 8), (short, 25)], start=1):
+        Problem.objects.create(
+            campaign=small_campaign,
+            branch=branch,
+            seq=seq,
+            description="问题",
+            category="other",
+            found_on=dt.date(2018, 6, day),
+        )
+    facts = selectors.notice_facts(small_campaign, period_start=JUNE_1, period_end=JUNE_20)
+    assert [(s.unit_name, s.minimum, s.done) for s in facts.shortfalls] == [("二支部", 2, 1)]
+    assert shortfall_section(facts.shortfalls) == [
+        "二支部：各支部查找问题不少于2个，要求不少于2，实际完成1。"
+    ]
 
 
 # Document numbers ------------------------------------------------------------------------------
