@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from django.db import connection
 
+from huodong.conftest import new_browser_page
 from huodong.participation.models import Reflection
 from huodong.testing.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture
-def phone_page():
-    if CHROMIUM is None:
-        pytest.skip(
-            "Debian's chromium is not installed (apt-get install chromium): browser test skipped"
-        )
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
-        context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+def phone_page(browser):
+    page = new_browser_page(browser, phone=True)
+    yield page
+    page.context.close()
 
 
 def test_the_count_follows_the_typing_and_shows_when_the_target_is_met(
