@@ -11,6 +11,7 @@ from huodong.testing.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
+
 @pytest.fixture
 def phone_page(browser):
     page = new_browser_page(browser, phone=True)

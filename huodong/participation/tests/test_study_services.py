@@ -352,7 +352,7 @@ def test_someone_not_invited_is_told_so(settings, org, campaign):
     before = snapshot()
     with refused("not_invited") as info:
         sign_in(settings, org.outsider_staff, session, moment(14, 10))
-    assert "list" in info.value.message
+    assert "名单" in info.value.message  # "not on the list", in the default language
     assert snapshot() == before
 
 
@@ -374,7 +374,7 @@ def test_someone_marked_present_is_told_so_when_signing_in(settings, org, campai
         )
     with refused("already_signed_in") as info:
         sign_in(settings, org.staff, session, moment(14, 6))
-    assert "marked" in info.value.message
+    assert "组织者已为您登记" in info.value.message  # "the organiser marked you present"
     assert StudyRecord.objects.count() == 1
 
 

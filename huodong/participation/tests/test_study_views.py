@@ -338,7 +338,7 @@ def test_signing_in_through_the_page(settings, as_role, org, campaign):
     [
         ("staff", moment(16, 30), None, "16:00"),  # late
         ("staff", moment(14, 5), "000000", "code"),  # wrong (or, 1 in a million, a clash)
-        ("outsider_staff", moment(14, 5), None, "list"),  # not invited
+        ("outsider_staff", moment(14, 5), None, "名单"),  # not invited: "not on the list"
         ("staff", moment(13, 0), None, "13:45"),  # too early
     ],
 )
