@@ -3,22 +3,17 @@ database iterator into a temporary file, so 60,000 people never sit in memory at
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from huodong.campaigns.models import RequirementScope
+from huodong.core.xlsx_stream import header_cells, saved_for_streaming, titled_sheet
 from huodong.participation.selectors.compliance import Compliance, is_words
 
 COMPLIANCE_XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ITERATOR_CHUNK = 2_000
-# Kept in memory up to this size, then spilled to disk.
-SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def _header(compliance: Compliance) -> list[str]:
@@ -62,20 +57,10 @@ def _values(compliance: Compliance, *, short_only: bool) -> Iterator[tuple[Any, 
 
 def compliance_xlsx(compliance: Compliance, *, title: str, short_only: bool = False) -> IO[bytes]:
     """The workbook in a temporary file, positioned at its start for a streamed response."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_("Compliance")[:31])
-    for index, width in enumerate((16, 24, 24, 16, 10, 10, 8)):
-        sheet.column_dimensions[chr(65 + index)].width = width
-    heading = WriteOnlyCell(sheet, value=title)
-    heading.font = Font(bold=True, size=13)
-    sheet.append([heading])
-    bold = Font(bold=True)
-    header = []
-    for text in _header(compliance):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    book, sheet = titled_sheet(
+        name=_("Compliance"), heading=title, widths=(16, 24, 24, 16, 10, 10, 8)
+    )
+    sheet.append(header_cells(sheet, _header(compliance)))
     words = compliance.words_needed
     needed = compliance.requirement.minimum if words is not None else compliance.needed
     threshold = words if words is not None else compliance.needed
@@ -85,8 +70,4 @@ def compliance_xlsx(compliance: Compliance, *, title: str, short_only: bool = Fa
         short = max(0, threshold - value) if compliance.counted else None
         met = (yes if value >= threshold else no) if compliance.counted else ""
         sheet.append([name, unit or "", branch or "", value, needed, short, met])
-    # Closed by the response that streams it.
-    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
-    book.save(out)
-    out.seek(0)
-    return out
+    return saved_for_streaming(book)

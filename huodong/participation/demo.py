@@ -235,12 +235,9 @@ def _reflections(campaign, rng, people, director, showcase) -> None:
                 at=submitted_at,
             )
             roll = rng.random()
-            if person.user_id == director.pk:
-                pass  # nobody reviews their own
-            elif roll < 0.45:
-                to_review.append((reflection, "accept"))
-            elif roll < 0.5:
-                to_review.append((reflection, "return"))
+            # The director, who reviews, does not review their own.
+            if person.user_id != director.pk and roll < 0.5:
+                to_review.append((reflection, "accept" if roll < 0.45 else "return"))
     # The office has reviewed part of them; the best two are excellent, one recommended.
     with frozen_at(_at("2018-06-15", "16:00")):
         for number, (reflection, decision) in enumerate(to_review):

@@ -4,19 +4,17 @@ that the response streams: memory stays flat however long the ledger is."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Iterable
 from typing import IO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
 from huodong.campaigns.models import Campaign
 from huodong.core.uploads import XLSX_TYPE
+from huodong.core.xlsx_stream import header_cells, saved_for_streaming, titled_sheet
 from huodong.participation.models import Problem
 
 PROBLEMS_XLSX_TYPE = XLSX_TYPE
@@ -26,15 +24,12 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def problems_xlsx(campaign: Campaign, problems: Iterable[Problem], *, today: dt.date) -> IO[bytes]:
     """A temporary file holding the workbook, rewound; the caller streams and closes it."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Problem ledger")[:31])
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
-
-    title = WriteOnlyCell(sheet, value=f"{campaign.title} · {_('Problem ledger')} · {today}")
-    title.font = Font(bold=True, size=13)
-    sheet.append([title])
+    book, sheet = titled_sheet(
+        name=_("Problem ledger"),
+        heading=f"{campaign.title} · {_('Problem ledger')} · {today}",
+        widths=WIDTHS,
+        freeze_below_header=True,
+    )
     header = [
         _("Party branch"),
         _("No."),
@@ -49,8 +44,7 @@ def problems_xlsx(campaign: Campaign, problems: Iterable[Problem], *, today: dt.
         _("Verified on"),
         _("Verification"),
     ]
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, text, font=bold) for text in header])
+    sheet.append(header_cells(sheet, header, wrap=_WRAP))
     for problem in problems:
         values = [
             problem.branch.name,
@@ -68,21 +62,12 @@ def problems_xlsx(campaign: Campaign, problems: Iterable[Problem], *, today: dt.
         ]
         sheet.append([_cell(sheet, value) for value in values])
 
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - the response streams and closes it
-    try:
-        book.save(out)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    return out
+    return saved_for_streaming(book)
 
 
-def _cell(sheet, value, *, font: Font | None = None) -> WriteOnlyCell:
+def _cell(sheet, value) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.alignment = _WRAP
-    if font is not None:
-        cell.font = font
     if isinstance(value, dt.date):
         cell.number_format = "yyyy-mm-dd"
     return cell

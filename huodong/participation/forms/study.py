@@ -133,6 +133,15 @@ class SessionForm(forms.Form):
     def chosen_unit(self) -> Unit:
         return self.units[self.cleaned_data["organiser_unit"]]
 
+    def session_fields(self) -> dict:
+        """The cleaned details as the session services take them."""
+        data = self.cleaned_data
+        fields = ("kind", "topic", "speaker", "place", "starts_at", "ends_at", "notes")
+        return {name: data[name] for name in fields} | {
+            "invitee_ids": data["invitees"],
+            "invite_unit_ids": data["invite_units"],
+        }
+
     @staticmethod
     def initial_for(session) -> dict:
         starts = timezone.localtime(session.starts_at)

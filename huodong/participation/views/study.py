@@ -214,21 +214,12 @@ def session_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
     day = min(day, campaign.end) if campaign.end else day
     form = _session_form(request, membership, campaign, initial={"day": day})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             session = services.session_create(
                 actor=_user(request),
                 campaign=campaign,
                 organiser_unit=form.chosen_unit(),
-                kind=data["kind"],
-                topic=data["topic"],
-                speaker=data["speaker"],
-                place=data["place"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                invitee_ids=data["invitees"],
-                invite_unit_ids=data["invite_units"],
-                notes=data["notes"],
+                **form.session_fields(),
             )
         except NotAllowed as exc:
             raise Http404 from exc
@@ -257,20 +248,11 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     form.fields["organiser_unit"].choices = [(session.organiser_unit_id, session.organiser_unit)]
     form.fields["organiser_unit"].disabled = True
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.session_update(
                 actor=_user(request),
                 session=session,
-                kind=data["kind"],
-                topic=data["topic"],
-                speaker=data["speaker"],
-                place=data["place"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                invitee_ids=data["invitees"],
-                invite_unit_ids=data["invite_units"],
-                notes=data["notes"],
+                **form.session_fields(),
             )
         except NotAllowed as exc:
             raise Http404 from exc
