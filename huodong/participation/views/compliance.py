@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,7 +48,7 @@ from huodong.participation.selectors import compliance as selectors
 from huodong.participation.services import compliance as services
 
 PAGE_SIZE = 50
-# Where a person does what a requirement counts (routes of the other participation pages).
+# Where a person does what a requirement counts.
 RECORD_PAGES = {
     RequirementMeasure.STUDIES: "participation:my_study",
     RequirementMeasure.SESSIONS: "participation:sessions",
@@ -294,14 +294,8 @@ def requirement_remind(request: HttpRequest, campaign_id: int, requirement_id: i
 
 
 def _record_links(campaign: Campaign) -> dict[str, str]:
-    """The pages where each measure's records are kept, where those pages exist."""
-    links = {}
-    for measure, name in RECORD_PAGES.items():
-        try:
-            links[measure] = reverse(name, args=[campaign.pk])
-        except NoReverseMatch:
-            continue
-    return links
+    """The pages where each measure's records are kept."""
+    return {measure: reverse(name, args=[campaign.pk]) for measure, name in RECORD_PAGES.items()}
 
 
 def _progress(
