@@ -9,7 +9,6 @@ Each view finds the campaign through the selectors (404 for another office), ask
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,10 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from huodong.campaigns import services as campaign_services
 from huodong.campaigns.models import Campaign, Requirement, RequirementMeasure, RequirementScope
-from huodong.campaigns.selectors import campaign_get
 from huodong.core import clock
-from huodong.orgs.models import Person, User
-from huodong.orgs.permissions import Membership, membership_of
+from huodong.orgs.models import Person
+from huodong.orgs.permissions import Membership
 from huodong.participation.compliance_export import COMPLIANCE_XLSX_TYPE, compliance_xlsx
 from huodong.participation.errors import NotAllowed, ParticipationError
 from huodong.participation.forms.compliance import (
@@ -46,6 +44,7 @@ from huodong.participation.permissions import (
 )
 from huodong.participation.selectors import compliance as selectors
 from huodong.participation.services import compliance as services
+from huodong.participation.views.common import acting_user, campaign_for
 
 PAGE_SIZE = 50
 # Where a person does what a requirement counts.
@@ -56,15 +55,6 @@ RECORD_PAGES = {
     RequirementMeasure.REFLECTION_WORDS: "participation:my_reflections",
     RequirementMeasure.PROBLEMS: "participation:problems",
 }
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _campaign(request: HttpRequest, campaign_id: int) -> tuple[Membership, Campaign]:
-    membership = membership_of(request.user)
-    return membership, campaign_get(membership, campaign_id)
 
 
 def _scope(membership: Membership, campaign: Campaign) -> frozenset[int] | None:
@@ -80,7 +70,7 @@ def _scope(membership: Membership, campaign: Campaign) -> frozenset[int] | None:
 @login_required
 @require_GET
 def compliance(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     scope = _scope(membership, campaign)
     rows = selectors.compliance_overview(
         campaign, today=clock.today(), now=clock.now(), scope=scope
@@ -122,7 +112,7 @@ class _Page:
 
 
 def _requirement_page(request: HttpRequest, campaign_id: int, requirement_id: int) -> _Page:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     scope = _scope(membership, campaign)
     requirement = selectors.requirement_get(campaign, requirement_id)
     tree = selectors.unit_tree(campaign.office_id)
@@ -206,7 +196,7 @@ def requirement_compliance_export(
     compliance = page_data.compliance
     try:
         services.requirement_compliance_record_export(
-            actor=_user(request),
+            actor=acting_user(request),
             requirement=page_data.requirement,
             period_key=compliance.period.key,
             unit_id=page_data.unit_id,
@@ -230,7 +220,7 @@ def requirement_compliance_export(
 @login_required
 @require_POST
 def requirement_remind(request: HttpRequest, campaign_id: int, requirement_id: int) -> HttpResponse:
-    _membership, campaign = _campaign(request, campaign_id)
+    _membership, campaign = campaign_for(request, campaign_id)
     requirement = selectors.requirement_get(campaign, requirement_id)
     form = RemindForm(request.POST)
     period_key, unit_id = "", None
@@ -239,7 +229,10 @@ def requirement_remind(request: HttpRequest, campaign_id: int, requirement_id: i
         unit_id = form.cleaned_data["unit"]
     try:
         outcome = services.requirement_remind_short(
-            actor=_user(request), requirement=requirement, period_key=period_key, unit_id=unit_id
+            actor=acting_user(request),
+            requirement=requirement,
+            period_key=period_key,
+            unit_id=unit_id,
         )
     except NotAllowed as exc:
         raise Http404 from exc
@@ -320,7 +313,7 @@ def _progress(
 @login_required
 @require_GET
 def my_progress(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     if not takes_part(membership, campaign) or membership.person is None:
         raise Http404
     return _progress(request, campaign, membership.person, own=True)
@@ -329,7 +322,7 @@ def my_progress(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def person_progress(request: HttpRequest, campaign_id: int, person_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     person = selectors.person_get(campaign, person_id)
     if not can_see_progress_of(membership, campaign, person):
         raise Http404
@@ -353,12 +346,12 @@ def _requirement_form(
         try:
             if requirement is None:
                 campaign_services.requirement_create(
-                    actor=_user(request), campaign=campaign, **form.values()
+                    actor=acting_user(request), campaign=campaign, **form.values()
                 )
                 messages.success(request, _("The requirement is added."))
             else:
                 campaign_services.requirement_update(
-                    actor=_user(request), requirement=requirement, **form.values()
+                    actor=acting_user(request), requirement=requirement, **form.values()
                 )
                 messages.success(request, _("The requirement is saved."))
         except ValidationError as exc:
@@ -375,7 +368,7 @@ def _requirement_form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def requirement_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     if not can_edit_requirements(membership, campaign):
         raise Http404
     return _requirement_form(request, campaign, None)
@@ -384,7 +377,7 @@ def requirement_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def requirement_edit(request: HttpRequest, campaign_id: int, requirement_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     if not can_edit_requirements(membership, campaign):
         raise Http404
     requirement = selectors.requirement_get(campaign, requirement_id)

@@ -7,8 +7,6 @@ form error.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,10 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from huodong.campaigns.models import Campaign
-from huodong.campaigns.selectors import campaign_get
 from huodong.core import clock
-from huodong.orgs.models import User
 from huodong.orgs.permissions import Membership, membership_of
 from huodong.participation.errors import NotAllowed, ParticipationError
 from huodong.participation.forms.problems import (
@@ -41,6 +36,7 @@ from huodong.participation.permissions import (
 from huodong.participation.problems_export import PROBLEMS_XLSX_TYPE, problems_xlsx
 from huodong.participation.selectors import problems as selectors
 from huodong.participation.services import problems as services
+from huodong.participation.views.common import acting_user, campaign_for
 
 PAGE_SIZE = 50
 # The next step the ledger's keepers may take from each status.
@@ -48,15 +44,6 @@ NEXT_STEP = {
     ProblemStatus.FOUND: ProblemStatus.RECTIFYING,
     ProblemStatus.RECTIFYING: ProblemStatus.RECTIFIED,
 }
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _campaign(request: HttpRequest, campaign_id: int) -> tuple[Membership, Campaign]:
-    membership = membership_of(request.user)
-    return membership, campaign_get(membership, campaign_id)
 
 
 def _to_problem(problem: Problem) -> HttpResponse:
@@ -76,7 +63,7 @@ def _fields(data: dict) -> dict:
 
 
 def _ledger_query(request: HttpRequest, campaign_id: int):
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     scope = problem_ledger_scope(membership, campaign)
     branches = selectors.ledger_branches(membership, campaign, scope=scope)
     form = LedgerFilterForm(request.GET or None, branches=branches)
@@ -126,7 +113,7 @@ def problems_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
     today = clock.today()
     handle = problems_xlsx(campaign, selectors.problems_for_export(queryset), today=today)
     services.problems_record_export(
-        actor=_user(request),
+        actor=acting_user(request),
         campaign=campaign,
         filters={key: value for key, value in filters.items() if value is not None},
     )
@@ -141,7 +128,7 @@ def problems_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def problem_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     branches = selectors.keeper_branches(membership, campaign)
     if not branches:
         raise Http404
@@ -156,7 +143,7 @@ def problem_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             problem = services.problem_create(
-                actor=_user(request),
+                actor=acting_user(request),
                 campaign=campaign,
                 branch=form.chosen_branch(),
                 **_fields(form.cleaned_data),
@@ -245,7 +232,7 @@ def problem_detail(request: HttpRequest, problem_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.problem_update(
-                actor=_user(request), problem=problem, **_fields(form.cleaned_data)
+                actor=acting_user(request), problem=problem, **_fields(form.cleaned_data)
             )
         except NotAllowed as exc:
             raise Http404 from exc
@@ -273,7 +260,7 @@ def problem_advance(request: HttpRequest, problem_id: int) -> HttpResponse:
         return _to_problem(problem)
     try:
         moved = services.problem_advance(
-            actor=_user(request),
+            actor=acting_user(request),
             problem=problem,
             to_status=form.cleaned_data["to_status"],
             note=form.cleaned_data["note"],
@@ -303,10 +290,10 @@ def problem_verify(request: HttpRequest, problem_id: int) -> HttpResponse:
         decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
         try:
             if decision == "verify":
-                services.problem_verify(actor=_user(request), problem=problem, note=note)
+                services.problem_verify(actor=acting_user(request), problem=problem, note=note)
             else:
                 services.problem_reject_verification(
-                    actor=_user(request), problem=problem, note=note
+                    actor=acting_user(request), problem=problem, note=note
                 )
         except NotAllowed as exc:
             raise Http404 from exc

@@ -7,8 +7,6 @@ form error, with the text the user typed kept in the form.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,8 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huodong.campaigns.models import Campaign
-from huodong.campaigns.selectors import campaign_get
-from huodong.orgs.models import User
 from huodong.orgs.permissions import Membership, membership_of
 from huodong.participation.errors import NotAllowed, ParticipationError
 from huodong.participation.forms.reflections import (
@@ -41,21 +37,13 @@ from huodong.participation.permissions import (
 )
 from huodong.participation.selectors import reflections as selectors
 from huodong.participation.services import reflections as services
+from huodong.participation.views.common import acting_user, campaign_for
 
 PAGE_SIZE = 30
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _campaign(request: HttpRequest, campaign_id: int) -> tuple[Membership, Campaign]:
-    membership = membership_of(request.user)
-    return membership, campaign_get(membership, campaign_id)
-
-
 def _writer_campaign(request: HttpRequest, campaign_id: int) -> tuple[Membership, Campaign]:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     if not takes_part(membership, campaign):
         raise Http404
     return membership, campaign
@@ -124,7 +112,9 @@ def _render_reflection(
 
 def _submit(request: HttpRequest, reflection: Reflection, version: int | None) -> HttpResponse:
     try:
-        services.reflection_submit(actor=_user(request), reflection=reflection, version=version)
+        services.reflection_submit(
+            actor=acting_user(request), reflection=reflection, version=version
+        )
     except NotAllowed as exc:
         raise Http404 from exc
     except ParticipationError as exc:
@@ -180,7 +170,9 @@ def reflection_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if request.method == "POST" and action == "import" and import_form.is_valid():
         try:
             reflection = services.reflection_import_docx(
-                actor=_user(request), campaign=campaign, upload=import_form.cleaned_data["file"]
+                actor=acting_user(request),
+                campaign=campaign,
+                upload=import_form.cleaned_data["file"],
             )
         except NotAllowed as exc:
             raise Http404 from exc
@@ -194,7 +186,7 @@ def reflection_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
     elif request.method == "POST" and action != "import" and form.is_valid():
         try:
             reflection = services.reflection_create(
-                actor=_user(request),
+                actor=acting_user(request),
                 campaign=campaign,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
@@ -240,7 +232,7 @@ def reflection_detail(request: HttpRequest, reflection_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             saved = services.reflection_save(
-                actor=_user(request),
+                actor=acting_user(request),
                 reflection=reflection,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
@@ -275,7 +267,7 @@ def reflection_withdraw(request: HttpRequest, reflection_id: int) -> HttpRespons
     membership = membership_of(request.user)
     reflection = selectors.reflection_get(membership, reflection_id)
     try:
-        services.reflection_withdraw(actor=_user(request), reflection=reflection)
+        services.reflection_withdraw(actor=acting_user(request), reflection=reflection)
     except NotAllowed as exc:
         raise Http404 from exc
     except ParticipationError as exc:
@@ -297,7 +289,7 @@ def reflection_import(request: HttpRequest, reflection_id: int) -> HttpResponse:
     if import_form.is_valid():
         try:
             services.reflection_import_docx(
-                actor=_user(request),
+                actor=acting_user(request),
                 reflection=reflection,
                 upload=import_form.cleaned_data["file"],
                 version=import_form.cleaned_data["version"],
@@ -326,7 +318,7 @@ def reflection_review(request: HttpRequest, reflection_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.reflection_review(
-                actor=_user(request),
+                actor=acting_user(request),
                 reflection=reflection,
                 decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
@@ -345,7 +337,7 @@ def reflection_review(request: HttpRequest, reflection_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def reflection_queue(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     scope = reflection_review_scope(membership, campaign)
     if scope is not None and not scope:
         raise Http404

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from ipaddress import ip_address
-from typing import cast
 from urllib.parse import urlencode, urlsplit
 
 import segno
@@ -26,9 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huodong.campaigns.models import Campaign
-from huodong.campaigns.selectors import campaign_get
 from huodong.core import clock
-from huodong.orgs.models import User
 from huodong.orgs.permissions import Membership, membership_of
 from huodong.participation import signin_codes
 from huodong.participation.errors import NotAllowed, ParticipationError, Refused
@@ -44,20 +41,12 @@ from huodong.participation.models import StudySession
 from huodong.participation.permissions import can_log_study, can_organise_any, can_see_sessions
 from huodong.participation.selectors import study as selectors
 from huodong.participation.services import study as services
+from huodong.participation.views.common import acting_user, campaign_for
 
 PAGE_SIZE = 20
 # The screen asks for a fresh code this often (the code turns over every 30 seconds).
 POLL_SECONDS = 5
 ALREADY = {"already_signed_in", "already_made_up"}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _campaign(request: HttpRequest, campaign_id: int) -> tuple[Membership, Campaign]:
-    membership = membership_of(request.user)
-    return membership, campaign_get(membership, campaign_id)
 
 
 def _session_page(session: StudySession, anchor: str = "") -> HttpResponse:
@@ -102,7 +91,7 @@ def _my_study_page(
 @login_required
 @require_GET
 def my_study(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     if not can_log_study(membership, campaign):
         raise Http404
     form = StudyLogForm(campaign=campaign, today=clock.today())
@@ -112,7 +101,7 @@ def my_study(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def study_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     if not can_log_study(membership, campaign):
         raise Http404
     form = StudyLogForm(request.POST, campaign=campaign, today=clock.today())
@@ -120,7 +109,7 @@ def study_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.study_record_log(
-                actor=_user(request),
+                actor=acting_user(request),
                 campaign=campaign,
                 kind=data["kind"],
                 date=data["date"],
@@ -143,7 +132,7 @@ def study_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def study_delete(request: HttpRequest, record_id: int) -> HttpResponse:
     record = selectors.record_get(membership_of(request.user), record_id)
     try:
-        services.study_record_delete(actor=_user(request), record=record)
+        services.study_record_delete(actor=acting_user(request), record=record)
     except NotAllowed as exc:
         raise Http404 from exc
     except Refused as exc:
@@ -159,7 +148,7 @@ def study_delete(request: HttpRequest, record_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def sessions(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     if not can_see_sessions(membership, campaign):
         raise Http404
     past = request.GET.get("when") == "past"
@@ -208,7 +197,7 @@ SESSION_FIELDS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership, campaign = _campaign(request, campaign_id)
+    membership, campaign = campaign_for(request, campaign_id)
     today = clock.today()
     day = max(today, campaign.start) if campaign.start else today
     day = min(day, campaign.end) if campaign.end else day
@@ -216,7 +205,7 @@ def session_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(
-                actor=_user(request),
+                actor=acting_user(request),
                 campaign=campaign,
                 organiser_unit=form.chosen_unit(),
                 **form.session_fields(),
@@ -250,7 +239,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.session_update(
-                actor=_user(request),
+                actor=acting_user(request),
                 session=session,
                 **form.session_fields(),
             )
@@ -400,7 +389,7 @@ def session_sign_in(request: HttpRequest, session_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.session_sign_in(
-                    actor=_user(request), session=session, code=form.cleaned_data["code"]
+                    actor=acting_user(request), session=session, code=form.cleaned_data["code"]
                 )
             except NotAllowed as exc:
                 raise Http404 from exc
@@ -443,11 +432,13 @@ def session_mark(request: HttpRequest, session_id: int) -> HttpResponse:
         return _session_page(session, "attendance")
     try:
         if unmark:
-            services.session_unmark(actor=_user(request), session=session, person_id=people[0])
+            services.session_unmark(
+                actor=acting_user(request), session=session, person_id=people[0]
+            )
             done = _("The presence is taken back.")
         else:
             marked = services.session_mark_attendance(
-                actor=_user(request), session=session, person_ids=people
+                actor=acting_user(request), session=session, person_ids=people
             )
             done = ngettext(
                 "%(n)d person is marked present.", "%(n)d people are marked present.", len(marked)
@@ -476,7 +467,7 @@ def session_makeup(request: HttpRequest, session_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.session_makeup_file(
-                actor=_user(request),
+                actor=acting_user(request),
                 session=session,
                 date=data["date"],
                 material=data["material"],
@@ -503,7 +494,7 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.session_cancel(actor=_user(request), session=session, reason=reason)
+        services.session_cancel(actor=acting_user(request), session=session, reason=reason)
     except NotAllowed as exc:
         raise Http404 from exc
     except Refused as exc:
