@@ -149,6 +149,7 @@ def grow(world: World, *, people: int, studies: int, seed: int = 2018) -> None:
         StudySession,
         StudySource,
     )
+    from huodong.participation.services.study_tallies import study_tallies_rebuild
 
     rng = random.Random(seed + people)
     first = world.people
@@ -189,6 +190,7 @@ def grow(world: World, *, people: int, studies: int, seed: int = 2018) -> None:
                 )
 
     world.studies += _bulk(StudyRecord, study_rows())
+    study_tallies_rebuild(campaign_id=world.campaign.pk)
     statuses = [
         ReflectionStatus.SUBMITTED,
         ReflectionStatus.ACCEPTED,
@@ -261,6 +263,7 @@ def settle() -> None:
             "orgs_unit",
             "orgs_person",
             "participation_studyrecord",
+            "participation_studytally",
             "participation_studysession",
             "participation_reflection",
             "participation_problem",

@@ -32,6 +32,7 @@ from huodong.participation.models import (
 from huodong.participation.services.problems import problem_advance, problem_create
 from huodong.participation.services.reflections import reflection_review
 from huodong.participation.services.study import session_create, session_mark_attendance
+from huodong.participation.services.study_tallies import study_tallies_rebuild
 from huodong.participation.wordcount import word_count
 
 SHOWCASE_LOGIN = "chuangkou"
@@ -196,6 +197,8 @@ def _personal_study(campaign, rng, people, showcase) -> None:
                 )
             )
     StudyRecord.objects.bulk_create(records)
+    # Bulk-created, the records' tallies are counted once from them.
+    study_tallies_rebuild(campaign_id=campaign.pk)
 
 
 def _reflections(campaign, rng, people, director, showcase) -> None:

@@ -16,10 +16,15 @@ notes in docs/benchmarks.md give the figures):
   target costs several microseconds each there).
 - Both: a page computes each count once, in a common table expression that the page's ranking
   and its totals both read (`Compliance.page`).
+- Studies over the whole campaign read one tally row per person (`StudyTally`, kept by the
+  services that write study records) instead of counting 300,000 records: on PostgreSQL the
+  page query takes 70 ms instead of 145 ms.
 
 What counts:
 - studies: the person's study records dated in the period (of one kind if the requirement says);
-  a branch or unit counts its members' records, the campaign everyone's.
+  a branch or unit counts its members' records, the campaign everyone's. Over the whole
+  campaign these counts are read from the tallies, unless a record lies outside the campaign's
+  dates (they moved after it was written), when the records are counted.
 - sessions: sessions not cancelled that have started by now and start (local date) in the period;
   the campaign counts all of its sessions, a branch or unit those it organised, a person the
   sessions they attended.
@@ -48,6 +53,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -71,6 +77,7 @@ from huodong.campaigns.models import (
     Requirement,
     RequirementMeasure,
     RequirementScope,
+    StudyKind,
     Task,
 )
 from huodong.notifications.models import Notification
@@ -84,11 +91,13 @@ from huodong.orgs.models import (
 )
 from huodong.participation.models import (
     COUNTED_REFLECTION_STATUSES,
+    TALLY_COLUMNS,
     Problem,
     Reflection,
     ReflectionStatus,
     StudyRecord,
     StudySession,
+    StudyTally,
 )
 from huodong.participation.periods import Period, campaign_periods, period_for
 from huodong.participation.wordcount import words_needed
@@ -245,6 +254,13 @@ class _CountAll(Func):
     output_field = IntegerField()
 
 
+class _SumAll(Func):
+    """SUM(…) without GROUP BY, for a correlated sum (NULL when nothing matches)."""
+
+    function = "SUM"
+    output_field = IntegerField()
+
+
 class _Max(Func):
     function = "MAX"
     output_field = IntegerField()
@@ -268,9 +284,55 @@ def _in_period(field_name: str, period: Period, *, moment: bool) -> Q:
     return Q(**bounds)
 
 
+@dataclass(frozen=True)
+class _Counted:
+    """What a counting requirement counts: rows, and the field naming each row's target."""
+
+    records: QuerySet[Any]
+    owner: str
+    # Summed per target instead of counting the rows: the study tallies' columns.
+    summed: BaseExpression | None = None
+
+
+def _tallies_cover(campaign: Campaign, period: Period) -> bool:
+    """Whether the study tallies count exactly the records of `period`: it is the whole
+    campaign and no record lies outside its dates (which moved after records were written).
+
+    One query for the campaign, remembered on the campaign object for the rest of the request.
+    """
+    if period.key:
+        return False
+    early = period.start != dt.date.min
+    late = period.end != dt.date.max
+    if not early and not late:
+        return True
+    remembered = campaign.__dict__.get("_study_tallies_cover")
+    if remembered is not None and remembered[0] == (period.start, period.end):
+        return bool(remembered[1])
+    # kind IN (…) lets both databases answer each EXISTS from the (campaign, kind, date) index.
+    records = StudyRecord.objects.filter(campaign_id=campaign.pk, kind__in=StudyKind.values)
+    outside = Campaign.objects.filter(pk=campaign.pk).annotate(
+        early=Exists(records.filter(date__lt=period.start)) if early else Value(False),
+        late=Exists(records.filter(date__gt=period.end)) if late else Value(False),
+    )
+    found = outside.values_list("early", "late").first() or (False, False)
+    cover = not any(found)
+    campaign.__dict__["_study_tallies_cover"] = ((period.start, period.end), cover)
+    return cover
+
+
+def _tally_sum(kind: str) -> BaseExpression:
+    """A tally's count of one kind of study, or of every kind."""
+    columns = [TALLY_COLUMNS[kind]] if kind else list(TALLY_COLUMNS.values())
+    total: Any = F(columns[0])
+    for column in columns[1:]:
+        total = total + F(column)
+    return ExpressionWrapper(total, output_field=IntegerField())
+
+
 def _counted_records(
     requirement: Requirement, period: Period, *, now: dt.datetime
-) -> tuple[QuerySet[Any], str] | None:
+) -> _Counted | None:
     """The records a counting requirement counts, and the field naming their target."""
     scope, kind = requirement.scope, requirement.study_kind
     campaign_id = requirement.campaign_id
@@ -282,12 +344,15 @@ def _counted_records(
     }[RequirementScope(scope)]
     records: QuerySet[Any]
     if requirement.measure == RequirementMeasure.STUDIES:
+        if _tallies_cover(requirement.campaign, period):
+            tallies = StudyTally.objects.filter(campaign_id=campaign_id)
+            return _Counted(tallies, member_owner, summed=_tally_sum(kind))
         records = StudyRecord.objects.filter(
             _in_period("date", period, moment=False), campaign_id=campaign_id
         )
         if kind:
             records = records.filter(kind=kind)
-        return records, member_owner
+        return _Counted(records, member_owner)
     if requirement.measure == RequirementMeasure.SESSIONS:
         if scope == RequirementScope.PERSON:
             # A person's sessions are those they attended (or made up).
@@ -300,7 +365,7 @@ def _counted_records(
             )
             if kind:
                 records = records.filter(session__kind=kind)
-            return records, "person"
+            return _Counted(records, "person")
         records = StudySession.objects.filter(
             _in_period("starts_at", period, moment=True),
             campaign_id=campaign_id,
@@ -310,9 +375,9 @@ def _counted_records(
         if kind:
             records = records.filter(kind=kind)
         owner = "campaign" if scope == RequirementScope.CAMPAIGN else "organiser_unit"
-        return records, owner
+        return _Counted(records, owner)
     if requirement.measure == RequirementMeasure.REFLECTIONS:
-        return _counted_reflections(requirement, period), member_owner
+        return _Counted(_counted_reflections(requirement, period), member_owner)
     if requirement.measure == RequirementMeasure.PROBLEMS:
         records = Problem.objects.filter(
             _in_period("found_on", period, moment=False), campaign_id=campaign_id
@@ -323,7 +388,7 @@ def _counted_records(
             RequirementScope.UNIT: "branch",
             RequirementScope.CAMPAIGN: "campaign",
         }[RequirementScope(scope)]
-        return records, owner
+        return _Counted(records, owner)
     return None
 
 
@@ -366,11 +431,14 @@ def done_expression(
     counted = _counted_records(requirement, period, now=now)
     if counted is None:
         return Value(0, output_field=IntegerField())
-    records, owner = counted
-    return Subquery(
-        records.filter(**{owner: OuterRef(outer)}).order_by().annotate(n=_CountAll()).values("n"),
-        output_field=IntegerField(),
+    rows = counted.records.filter(**{counted.owner: OuterRef(outer)}).order_by()
+    if counted.summed is None:
+        return Subquery(rows.annotate(n=_CountAll()).values("n"), output_field=IntegerField())
+    # A target without a tally (nobody in it has studied) sums to NULL: none.
+    total = Subquery(
+        rows.annotate(n=_SumAll(counted.summed)).values("n"), output_field=IntegerField()
     )
+    return Coalesce(total, Value(0))
 
 
 def _targets(requirement: Requirement) -> QuerySet[Any]:
@@ -777,8 +845,13 @@ def _grouped_records(
     counted = _counted_records(requirement, period, now=now)
     if counted is None:
         return None
-    records, owner = counted
-    return records.order_by().values(owner=F(owner)).annotate(value=Count("pk"))
+    records = counted.records.order_by()
+    if counted.summed is None:
+        return records.values(owner=F(counted.owner)).annotate(value=Count("pk"))
+    if counted.owner == "person":
+        # One tally per person: nothing to group.
+        return records.values(owner=F("person_id"), value=counted.summed)
+    return records.values(owner=F(counted.owner)).annotate(value=Sum(counted.summed))
 
 
 # --- The overview of a campaign's requirements ------------------------------------------------

@@ -36,6 +36,7 @@ from huodong.participation.models import (
 )
 from huodong.participation.permissions import can_log_study, can_manage_session, takes_part
 from huodong.participation.selectors import study as selectors
+from huodong.participation.services.study_tallies import study_tallies_change
 
 __all__ = [
     "MAX_DURATION_MINUTES",
@@ -195,6 +196,9 @@ def _create_once(record: StudyRecord, at: dt.datetime) -> StudyRecord:
         with transaction.atomic():
             record.save()
             _stamp([record.pk], at)
+            study_tallies_change(
+                campaign_id=record.campaign_id, records=[(record.person_id, record.kind)], by=1
+            )
     except IntegrityError as exc:
         existing = StudyRecord.objects.filter(
             session_id=record.session_id, person_id=record.person_id
@@ -296,6 +300,7 @@ def study_record_log(
         created_by=actor,
     )
     _stamp([record.pk], at)
+    study_tallies_change(campaign_id=campaign.pk, records=[(person.pk, kind)], by=1)
     audit_record(
         actor=actor,
         action="study.log",
@@ -322,6 +327,7 @@ def study_record_delete(*, actor: User, record: StudyRecord) -> None:
     ).delete()
     if not deleted:
         raise Refused(_("This record was already deleted."), code="gone")
+    study_tallies_change(campaign_id=campaign.pk, records=[(person.pk, record.kind)], by=-1)
     audit_record(
         actor=actor,
         action="study.delete",
@@ -752,6 +758,8 @@ def session_mark_attendance(
     StudyRecord.objects.filter(session=locked, person_id__in=new, source=StudySource.MARKED).update(
         created_at=now
     )
+    # The session is locked: nobody else recorded these people since `recorded` was read.
+    study_tallies_change(campaign_id=campaign.pk, records=[(pk, locked.kind) for pk in new], by=1)
     audit_record(actor=actor, action="study_session.mark", obj=locked, changes={"present": new})
     return new
 
@@ -766,6 +774,7 @@ def session_unmark(*, actor: User, session: StudySession, person_id: int) -> Non
     if record is None or record.source == StudySource.MAKEUP:
         raise Refused(_("This person is not recorded present."), code="not_present")
     record.delete()
+    study_tallies_change(campaign_id=campaign.pk, records=[(person_id, record.kind)], by=-1)
     audit_record(
         actor=actor,
         action="study_session.unmark",

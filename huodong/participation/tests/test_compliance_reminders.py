@@ -13,6 +13,7 @@ from huodong.orgs.models import Person, Role, Unit, UnitKind
 from huodong.participation.errors import NotAllowed, Refused
 from huodong.participation.models import StudyRecord, StudySource
 from huodong.participation.services.compliance import requirement_remind_short
+from huodong.participation.services.study_tallies import study_tallies_change
 from huodong.participation.tasks import send_requirement_reminders
 from huodong.testing.factories import TEST_PASSWORD
 
@@ -37,6 +38,8 @@ def study(campaign, person, n):
         )
         for _ in range(n)
     )
+    # Written around the services, so their tallies too.
+    study_tallies_change(campaign_id=campaign.pk, records=[(person.pk, "self")] * n, by=1)
 
 
 def reminded() -> set[str]:

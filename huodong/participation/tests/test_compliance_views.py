@@ -14,6 +14,7 @@ from huodong.campaigns.models import RequirementPeriod
 from huodong.core.models import AuditRecord
 from huodong.orgs.models import Person, Role, Unit, UnitKind
 from huodong.participation.models import StudyRecord, StudySource
+from huodong.participation.services.study_tallies import study_tallies_change
 from huodong.testing.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,8 @@ def study(campaign, person, day, n=1):
         )
         for _ in range(n)
     )
+    # Written around the services, so their tallies too.
+    study_tallies_change(campaign_id=campaign.pk, records=[(person.pk, "self")] * n, by=1)
 
 
 def url(name, campaign, *args):

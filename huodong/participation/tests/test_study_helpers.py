@@ -14,7 +14,12 @@ from huodong.core.models import AuditRecord
 from huodong.notifications.models import Notification
 from huodong.orgs.models import Person, User
 from huodong.participation import signin_codes
-from huodong.participation.models import SessionInvitee, StudyRecord, StudySession
+from huodong.participation.models import (
+    SessionInvitee,
+    StudyRecord,
+    StudySession,
+    StudyTally,
+)
 from huodong.participation.services import study as services
 
 DAY = dt.date(2018, 6, 20)
@@ -93,6 +98,11 @@ def snapshot() -> dict:
             StudySession.objects.values_list("pk", "topic", "starts_at", "ends_at", "cancelled_at")
         ),
         "invitees": sorted(SessionInvitee.objects.values_list("session_id", "person_id")),
+        "tallies": sorted(
+            StudyTally.objects.values_list(
+                "person_id", "self_studies", "group_studies", "lectures", "discussions"
+            )
+        ),
         "audit": AuditRecord.objects.count(),
         "notifications": Notification.objects.count(),
     }

@@ -19,7 +19,12 @@ from huodong.campaigns.models import StudyKind
 from huodong.core.models import AuditRecord
 from huodong.notifications.models import Notification, NotificationKind
 from huodong.participation.errors import NotAllowed, Refused
-from huodong.participation.models import SessionInvitee, StudyRecord, StudySource
+from huodong.participation.models import (
+    SessionInvitee,
+    StudyRecord,
+    StudySource,
+    StudyTally,
+)
 from huodong.participation.services import study as services
 
 from .test_study_helpers import (
@@ -486,6 +491,41 @@ def test_simultaneous_sign_ins_of_one_person_record_once(settings, org, campaign
     # The session form sent several times at once: one session.
     arranged = _at_once(settings, lambda: make_session(org, campaign, topic="再学习"))
     assert arranged == ["done"] + ["duplicate_session"] * 3
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers need a server database (SQLite's test database is shared-cache)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_records_of_one_person_add_up_in_their_tally(settings, org, campaign):
+    """Four sessions marking the same person at once, and four studies logged at once: each
+    increment lands, none overwrites another."""
+    staff = person(org.staff).pk
+    sessions = iter(
+        [
+            make_session(org, campaign, topic=f"第{n}次集中学习", start=(8 + n, 0), end=(8 + n, 30))
+            for n in range(4)
+        ]
+    )
+    materials = iter(["学习党章", "学习准则", "学习条例", "学习讲话"])
+    taking = threading.Lock()
+
+    def mark() -> None:
+        with taking:
+            session = next(sessions)
+        services.session_mark_attendance(actor=org.secretary, session=session, person_ids=[staff])
+
+    def log() -> None:
+        with taking:
+            material = next(materials)
+        services.study_record_log(actor=org.staff, campaign=campaign, date=DAY, material=material)
+
+    with frozen(settings, moment(15)):
+        assert _at_once(settings, mark) == ["done"] * 4
+        assert _at_once(settings, log) == ["done"] * 4
+    tally = StudyTally.objects.get(campaign=campaign, person_id=staff)
+    assert (tally.self_studies, tally.group_studies) == (4, 4)
 
 
 # --- Marking attendance -------------------------------------------------------------------
