@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from huodong.orgs.models import Office, Person, RoleAssignment, Unit, User
+from huodong.originality import index_cache
 from huodong.testing.factories import PersonFactory, UnitFactory, UserFactory
 
 
@@ -20,6 +21,9 @@ def _isolated_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Each process keeps an originality index per office; a test's rolled-back rows (whose ids
+    # SQLite hands out again) must not linger in it for the next test.
+    index_cache.reset()
 
 
 @pytest.fixture

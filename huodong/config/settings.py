@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "huodong.supervision",
     "huodong.inspections",
     "huodong.participation",
+    "huodong.originality",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,5 @@ urlpatterns = [
     path("supervision/", include("huodong.supervision.urls")),
     path("inspections/", include("huodong.inspections.urls")),
     path("participation/", include("huodong.participation.urls")),
+    path("originality/", include("huodong.originality.urls")),
 ]

@@ -37,6 +37,7 @@ from huodong.notifications.models import NotificationKind
 from huodong.notifications.services import notification_send
 from huodong.orgs.models import Person, Role, User
 from huodong.orgs.permissions import membership_of
+from huodong.originality.services import document_sync_reflection
 from huodong.participation.errors import NotAllowed, Refused
 from huodong.participation.models import Reflection, ReflectionReview, ReflectionStatus
 from huodong.participation.permissions import can_review_reflection_of, takes_part
@@ -324,6 +325,8 @@ def reflection_submit(
         body=locked.title,
         url=_reflection_url(locked),
     )
+    # What was submitted is checked for originality after commit (查重).
+    document_sync_reflection(reflection=locked)
     return locked
 
 

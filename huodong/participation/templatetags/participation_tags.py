@@ -4,6 +4,7 @@ from huodong.campaigns.models import Campaign
 from huodong.campaigns.permissions import can_manage_campaign
 from huodong.orgs.models import Role
 from huodong.orgs.permissions import ANONYMOUS, membership_of
+from huodong.originality.permissions import can_manage_library
 from huodong.participation.permissions import (
     can_organise_any,
     compliance_unit_ids,
@@ -26,4 +27,5 @@ def participation_links(context: template.Context, campaign: Campaign) -> dict:
         "sees_compliance": scope is None or bool(scope),
         "reviews": bool(membership.unit_scopes.get(Role.BRANCH_SECRETARY))
         or can_manage_campaign(membership, campaign),
+        "checks_originality": can_manage_library(membership, campaign.office_id),
     }

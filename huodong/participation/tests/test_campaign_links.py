@@ -16,11 +16,14 @@ def links(client, user, campaign) -> set[str]:
         "reflection_queue": "review",
         "compliance": "compliance",
     }
-    return {
+    found = {
         label
         for name, label in names.items()
         if f'href="{reverse(f"participation:{name}", args=[campaign.pk])}"' in nav
     }
+    if f'href="{reverse("originality:campaign_settings", args=[campaign.pk])}"' in nav:
+        found.add("originality")
+    return found
 
 
 @pytest.mark.parametrize(
@@ -29,7 +32,7 @@ def links(client, user, campaign) -> set[str]:
         ("staff", {"progress", "sessions", "problems"}),
         ("secretary", {"progress", "sessions", "problems", "review", "compliance"}),
         ("unit_head", {"progress", "sessions", "problems", "compliance"}),
-        ("director", {"progress", "sessions", "problems", "review", "compliance"}),
+        ("director", {"progress", "sessions", "problems", "review", "compliance", "originality"}),
     ],
 )
 def test_each_role_sees_its_participation_links(client, org, campaign, who, expected):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from huodong.campaigns.models import Campaign
 from huodong.orgs.permissions import Membership, membership_of
+from huodong.originality.models import OriginalityDocument
+from huodong.originality.permissions import can_see_report
 from huodong.participation.errors import NotAllowed, ParticipationError
 from huodong.participation.forms.reflections import (
     WORDCOUNT_OUTPUT,
@@ -57,6 +60,47 @@ def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def _with_copy_ratios(queue: QuerySet[Reflection]) -> QuerySet[Reflection]:
+    """The queue with each reflection's copy ratio (复制比) joined in: no extra query."""
+    report = "originality_document__report__"
+    return queue.annotate(
+        copy_ratio=F(f"{report}ratio"),
+        copy_flagged=F(f"{report}flagged"),
+        copy_document_id=F(f"{report}document_id"),
+    )
+
+
+def _copy_ratio(reflection: Reflection) -> dict | None:
+    ratio = getattr(reflection, "copy_ratio", None)
+    if ratio is None:
+        return None
+    return {
+        "percent": f"{ratio:.1%}",
+        "flagged": reflection.copy_flagged,
+        "document_id": reflection.copy_document_id,
+    }
+
+
+def _reflection_report(membership: Membership, reflection: Reflection):
+    """The reflection's originality report, if there is one the user may see."""
+    document = (
+        OriginalityDocument.objects.filter(reflection=reflection)
+        .select_related("report")
+        .defer("text", "fingerprints", "report__spans")
+        .first()
+    )
+    report = getattr(document, "report", None) if document else None
+    if report is None:
+        return None
+    document.reflection = reflection
+    document.author = reflection.person
+    document.campaign = reflection.campaign
+    if not can_see_report(membership, document):
+        return None
+    report.percent = f"{report.ratio:.1%}"
+    return report
 
 
 def _editor_form(
@@ -106,6 +150,7 @@ def _render_reflection(
             "may_withdraw": writer and reflection.status == ReflectionStatus.SUBMITTED,
             "history": selectors.reflection_history(reflection),
             "count_output": WORDCOUNT_OUTPUT.lstrip("#"),
+            "originality_report": _reflection_report(membership, reflection),
         },
     )
 
@@ -350,9 +395,13 @@ def reflection_queue(request: HttpRequest, campaign_id: int) -> HttpResponse:
     queue = selectors.review_queue(
         membership, campaign, status=status, unit_id=unit_id, scope=scope
     )
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_with_copy_ratios(queue), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        (reflection, target.met_by(reflection.word_count) if target else None)
+        (
+            reflection,
+            target.met_by(reflection.word_count) if target else None,
+            _copy_ratio(reflection),
+        )
         for reflection in page.object_list
     ]
     return render(

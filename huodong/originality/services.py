@@ -1,0 +1,595 @@
+"""Writes of the originality check (查重): what is checked, the reports, the library, rescans.
+
+- A submitted reflection becomes an `OriginalityDocument` inside `reflection_submit`'s
+  transaction (`document_sync_reflection`) and is checked after commit by a task. Its text is
+  the title, a line feed and the body: the reviewer sees, and the report highlights, what was
+  submitted, and a copied title counts like any copied sentence.
+- A document's text never changes. Submitted again after an edit, it is a new document; the
+  old one is deleted, and the reports that cited it are checked again.
+- `document_check` is the check itself (task, rescan and on-demand): candidates from the
+  process's index (`index_cache`), the exact runs from the engine, and the report replaced in
+  one short transaction. Its queries do not grow with the number of sources.
+- The office's reference library (`ReferenceText`) is checked against, never flagged itself.
+  Adding a text does not re-check the existing reports: a rescan (`rescan_start`) does.
+
+Every function that acts for a user checks who may act and writes its audit record in the same
+transaction; tasks are enqueued only after commit. A refusal raises an `OriginalityError` and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Hashable, Iterable
+from datetime import timedelta
+from pathlib import PurePosixPath
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from huodong.campaigns.models import Campaign
+from huodong.campaigns.permissions import can_manage_campaign
+from huodong.core import clock
+from huodong.core.audit import audit_record
+from huodong.core.uploads import Upload, max_attachment_bytes
+from huodong.orgs.models import Office, User
+from huodong.orgs.permissions import membership_of
+from huodong.originality import index_cache
+from huodong.originality.engine import NormalizedText, build_report, fingerprints, normalize
+from huodong.originality.engine.fingerprints import from_bytes, to_bytes
+from huodong.originality.engine.matching import Report
+from huodong.originality.errors import NotAllowed, Refused
+from huodong.originality.models import (
+    DocumentKind,
+    OriginalityDocument,
+    OriginalityReport,
+    OriginalitySettings,
+    ReferenceText,
+    ReportSource,
+    Rescan,
+    RescanStatus,
+)
+from huodong.originality.permissions import can_manage_library, can_request_check
+from huodong.participation import errors as participation_errors
+from huodong.participation.models import Reflection
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "MAX_REFERENCE_CHARS",
+    "check_request",
+    "document_check",
+    "document_sync_reflection",
+    "originality_threshold_set",
+    "reference_text_add",
+    "reference_text_delete",
+    "reference_text_import",
+    "rescan_create",
+    "rescan_run",
+    "rescan_start",
+    "threshold_for",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 30
+MAX_TITLE_CHARS = 200
+# A plan, a speech or a collection of last year's reflections; far beyond any essay.
+MAX_REFERENCE_CHARS = 500_000
+# Rescan progress is written (and reported) every this many documents.
+RESCAN_STEP = 100
+# A rescan still queued or running after this long died with its worker; it blocks no new one.
+RESCAN_STALE_AFTER = timedelta(hours=12)
+CHECKED_KINDS = (DocumentKind.REFLECTION, DocumentKind.CONTEST_ENTRY)
+_TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _prints_of(text: str) -> bytes:
+    return to_bytes(fingerprints(normalize(text).codes))
+
+
+def _enqueue_checks(document_ids: Iterable[int]) -> None:
+    """Check these documents after commit (each once)."""
+    ids = sorted(set(document_ids))
+    if not ids:
+        return
+
+    def enqueue() -> None:
+        from huodong.originality.tasks import check_document
+
+        for document_id in ids:
+            check_document.enqueue(document_id)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def _citing(document_ids: Iterable[int]) -> list[int]:
+    """The documents whose reports cite any of these."""
+    return list(
+        ReportSource.objects.filter(source_id__in=list(document_ids))
+        .values_list("report__document_id", flat=True)
+        .distinct()
+    )
+
+
+def _is_flagged(ratio: float, percent: int) -> bool:
+    # The same comparison as the bulk update of `originality_threshold_set`.
+    return ratio > percent / 100
+
+
+def _not_allowed() -> NotAllowed:
+    return NotAllowed(_("You may not do this with the originality check."), code="not_allowed")
+
+
+# --- Documents ----------------------------------------------------------------------------
+
+
+def reflection_document_text(reflection: Reflection) -> str:
+    """What is checked of a reflection: its title, a line feed, its body."""
+    return f"{reflection.title}\n{reflection.body}"
+
+
+def document_sync_reflection(*, reflection: Reflection) -> OriginalityDocument | None:
+    """The reflection's document, made anew if its text changed (call inside the submitting
+    transaction). The old document is deleted and the reports that cited it, with the new
+    document, are checked after commit. None if the text has nothing to check."""
+    text = reflection_document_text(reflection)
+    digest = _hash(text)
+    # Locked first: a check citing it waits for us or finishes before we list its citers.
+    current = (
+        OriginalityDocument.objects.select_for_update()
+        .filter(reflection_id=reflection.pk)
+        .only("pk", "text_hash")
+        .first()
+    )
+    if current is not None and current.text_hash == digest:
+        return current
+    recheck: list[int] = []
+    if current is not None:
+        recheck = [pk for pk in _citing([current.pk]) if pk != current.pk]
+        current.delete()
+    normalized = normalize(text)
+    document = None
+    if len(normalized):
+        campaign = Campaign.objects.only("pk", "office_id").get(pk=reflection.campaign_id)
+        document = OriginalityDocument.objects.create(
+            office_id=campaign.office_id,
+            kind=DocumentKind.REFLECTION,
+            reflection=reflection,
+            campaign_id=campaign.pk,
+            author_id=reflection.person_id,
+            title=reflection.title[:MAX_TITLE_CHARS],
+            text=text,
+            text_hash=digest,
+            fingerprints=to_bytes(fingerprints(normalized.codes)),
+        )
+        recheck.append(document.pk)
+    _enqueue_checks(recheck)
+    return document
+
+
+# --- Thresholds ---------------------------------------------------------------------------
+
+
+def threshold_for(campaign_id: int | None) -> int:
+    """The campaign's threshold in percent: a report above it is flagged."""
+    if campaign_id is None:
+        return DEFAULT_THRESHOLD
+    percent = (
+        OriginalitySettings.objects.filter(campaign_id=campaign_id)
+        .values_list("threshold_percent", flat=True)
+        .first()
+    )
+    return DEFAULT_THRESHOLD if percent is None else int(percent)
+
+
+@transaction.atomic
+def originality_threshold_set(*, actor: User, campaign: Campaign, percent: int) -> int:
+    """Set the campaign's threshold (1–100 %) and re-flag its reports at once."""
+    if not can_manage_campaign(membership_of(actor), campaign):
+        raise _not_allowed()
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 1 <= percent <= 100:
+        raise Refused(_("The threshold is a whole percentage from 1 to 100."), code="bad_threshold")
+    settings, _created = OriginalitySettings.objects.select_for_update().get_or_create(
+        campaign=campaign
+    )
+    previous = settings.threshold_percent
+    if not _created and previous == percent:
+        return percent
+    settings.threshold_percent = percent
+    settings.save(update_fields=["threshold_percent"])
+    reports = OriginalityReport.objects.filter(document__campaign=campaign).exclude(
+        document__kind=DocumentKind.REFERENCE
+    )
+    reports.filter(ratio__gt=percent / 100).exclude(flagged=True).update(flagged=True)
+    reports.filter(ratio__lte=percent / 100).exclude(flagged=False).update(flagged=False)
+    audit_record(
+        actor=actor,
+        action="originality.threshold_set",
+        obj=campaign,
+        changes={"threshold_percent": [previous, percent]},
+    )
+    return percent
+
+
+# --- The reference library ----------------------------------------------------------------
+
+
+def _check_reference(title: str, text: str) -> tuple[str, str]:
+    title = " ".join(title.split())
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not title:
+        raise Refused(_("Give the reference text a title."), code="title_required")
+    if len(title) > MAX_TITLE_CHARS:
+        raise Refused(
+            _("The title is too long (at most %(n)d characters).") % {"n": MAX_TITLE_CHARS},
+            code="title_too_long",
+        )
+    if not len(normalize(text)):
+        raise Refused(_("The reference text is empty."), code="empty")
+    if len(text) > MAX_REFERENCE_CHARS:
+        raise Refused(
+            _("The reference text is too long (at most %(n)d characters).")
+            % {"n": MAX_REFERENCE_CHARS},
+            code="too_long",
+        )
+    return title, text
+
+
+@transaction.atomic
+def reference_text_add(
+    *, actor: User, office: Office, title: str, text: str, file_name: str = ""
+) -> ReferenceText:
+    """Add a text to the office's library; reports cite it from their next check."""
+    if not can_manage_library(membership_of(actor), office):
+        raise _not_allowed()
+    title, text = _check_reference(title, text)
+    reference = ReferenceText.objects.create(
+        office=office,
+        title=title,
+        file_name=file_name[:200],
+        text=text,
+        uploaded_by=actor,
+    )
+    OriginalityDocument.objects.create(
+        office=office,
+        kind=DocumentKind.REFERENCE,
+        reference=reference,
+        title=title,
+        text=text,
+        text_hash=_hash(text),
+        fingerprints=_prints_of(text),
+    )
+    audit_record(
+        actor=actor,
+        action="originality.reference_add",
+        obj=reference,
+        changes={"title": title, "file": file_name[:200], "characters": len(text)},
+    )
+    return reference
+
+
+@transaction.atomic
+def reference_text_delete(*, actor: User, reference: ReferenceText) -> None:
+    """Delete a library text; the reports that cited it are checked again after commit."""
+    if not can_manage_library(membership_of(actor), reference.office_id):
+        raise _not_allowed()
+    locked = ReferenceText.objects.select_for_update().filter(pk=reference.pk).first()
+    if locked is None:
+        return
+    document_ids = list(
+        OriginalityDocument.objects.select_for_update()
+        .filter(reference_id=locked.pk)
+        .values_list("pk", flat=True)
+    )
+    recheck = [pk for pk in _citing(document_ids) if pk not in document_ids]
+    audit_record(
+        actor=actor,
+        action="originality.reference_delete",
+        obj=locked,
+        changes={"title": locked.title, "reports_rechecked": len(recheck)},
+    )
+    locked.delete()
+    _enqueue_checks(recheck)
+
+
+def _not_readable() -> Refused:
+    return Refused(
+        _(
+            "Only Word documents (.docx) and plain text files (.txt) can be added to the "
+            "library. Save the file as one of these and upload it again, or paste the text."
+        ),
+        code="type",
+    )
+
+
+def _docx_text(upload: Upload) -> tuple[str, str]:
+    # The reflections' reader: the shared upload checks, zip limits, no macros, body order.
+    from huodong.participation.services.reflections import _read_docx
+
+    try:
+        paragraphs, name = _read_docx(upload)
+    except participation_errors.Refused as exc:
+        if exc.code == "not_docx":
+            raise _not_readable() from exc
+        raise Refused(exc.message, code=exc.code) from exc
+    return "\n".join(paragraphs), name
+
+
+def _plain_text(upload: Upload) -> str:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = _TEXT_ENCODINGS
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise Refused(
+        _(
+            "The text file could not be read. Save it as plain text in UTF-8 (or GBK) and "
+            "upload it again."
+        ),
+        code="encoding",
+    )
+
+
+def _clean_name(name: str) -> str:
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return "".join(ch for ch in base if ch.isprintable())[:120]
+
+
+def reference_text_import(
+    *, actor: User, office: Office, title: str, upload: Upload
+) -> ReferenceText:
+    """Add a library text read from an uploaded .docx or .txt file (titled after the file if
+    no title is given). A refused file saves nothing."""
+    if not can_manage_library(membership_of(actor), office):
+        raise _not_allowed()
+    size = upload.size or 0
+    if size <= 0:
+        raise Refused(_("The file is empty."), code="empty")
+    limit = max_attachment_bytes()
+    if size > limit:
+        raise Refused(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(4)
+    upload.seek(0)
+    suffix = PurePosixPath(_clean_name(upload.name or "")).suffix.lower()
+    if head.startswith(b"PK\x03\x04"):
+        text, name = _docx_text(upload)
+    elif suffix == ".txt":
+        text, name = _plain_text(upload), _clean_name(upload.name or "")
+    else:
+        raise _not_readable()
+    if not len(normalize(text)):
+        raise Refused(_("The file has no text to add."), code="no_text")
+    title = " ".join(title.split()) or PurePosixPath(name).stem or _("Reference text")
+    return reference_text_add(actor=actor, office=office, title=title, text=text, file_name=name)
+
+
+# --- The check ----------------------------------------------------------------------------
+
+
+def _build(
+    mine: NormalizedText, sources: list[tuple[int, str, NormalizedText]], keep: set[int]
+) -> Report:
+    return build_report(mine, ((key, name, text) for key, name, text in sources if key in keep))
+
+
+def document_check(*, document_id: int) -> OriginalityReport | None:
+    """Check one document against the rest of its office and store its report (replacing the
+    previous one). None if the document is gone. Safe to run twice or at once for a document:
+    the document's row is locked while the report is replaced."""
+    document = (
+        OriginalityDocument.objects.filter(pk=document_id)
+        .only("pk", "office_id", "kind", "campaign_id", "text", "fingerprints")
+        .first()
+    )
+    if document is None:
+        return None
+    mine = normalize(document.text)
+    ids = index_cache.candidates_for(
+        document.office_id, from_bytes(document.fingerprints), exclude_ids=[document.pk]
+    )
+    sources: list[tuple[int, str, NormalizedText]] = []
+    if ids:
+        rows = OriginalityDocument.objects.filter(
+            pk__in=ids, office_id=document.office_id
+        ).values_list("pk", "title", "text")
+        sources = [(pk, title, normalize(text, quotes=False)) for pk, title, text in rows]
+    keys: set[int] = {pk for pk, _title, _text in sources}
+    report = _build(mine, sources, keys)
+    threshold = (
+        None if document.kind == DocumentKind.REFERENCE else threshold_for(document.campaign_id)
+    )
+    with transaction.atomic():
+        # One statement, in id order: two checks lock their rows in the same order. A source
+        # deleted meanwhile is not returned (its deleter held the lock) and is left out.
+        cited = [_key(source.key) for source in report.sources]
+        locked = set(
+            OriginalityDocument.objects.select_for_update()
+            .filter(pk__in=[document.pk, *cited])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if document.pk not in locked:
+            return None
+        if any(key not in locked for key in cited):
+            report = _build(mine, sources, locked)
+        largest = report.largest_source
+        flagged = threshold is not None and _is_flagged(report.ratio, threshold)
+        stored, _created = OriginalityReport.objects.update_or_create(
+            document_id=document.pk,
+            defaults={
+                "length": report.length,
+                "ratio": report.ratio,
+                "ratio_without_quotes": report.ratio_without_quotes,
+                "largest_ratio": largest.ratio if largest else 0.0,
+                "largest_source_id": _key(largest.key) if largest else None,
+                "flagged": flagged,
+                "spans": [list(span) for span in report.spans],
+                "checked_at": clock.now(),
+            },
+        )
+        if not _created:
+            ReportSource.objects.filter(report=stored).delete()
+        ReportSource.objects.bulk_create(
+            ReportSource(
+                report=stored,
+                source_id=_key(source.key),
+                ratio=source.ratio,
+                characters=source.characters,
+                runs=[
+                    [run.text_start, run.text_end, run.source_text_start, run.source_text_end]
+                    for run in source.runs
+                ],
+            )
+            for source in report.sources
+        )
+    return stored
+
+
+def _key(key: Hashable) -> int:
+    return int(key)  # type: ignore[call-overload]
+
+
+@transaction.atomic
+def check_request(*, actor: User, document: OriginalityDocument) -> None:
+    """Check a document again now (after commit), for its reviewers and the office."""
+    if not can_request_check(membership_of(actor), document):
+        raise _not_allowed()
+    audit_record(actor=actor, action="originality.check_request", obj=document)
+    _enqueue_checks([document.pk])
+
+
+# --- Rescans ------------------------------------------------------------------------------
+
+
+def _checked_documents(office_id: int) -> QuerySet[OriginalityDocument]:
+    return OriginalityDocument.objects.filter(office_id=office_id, kind__in=CHECKED_KINDS)
+
+
+@transaction.atomic
+def rescan_create(*, office: Office, started_by: User | None = None) -> Rescan:
+    """A queued rescan of the office's essays; refused while another is queued or running.
+
+    The office's row is locked, so two requests at once create one rescan. A rescan left
+    queued or running for `RESCAN_STALE_AFTER` (its worker died) is marked failed.
+    """
+    Office.objects.select_for_update().filter(pk=office.pk).values_list("pk").first()
+    active = Rescan.objects.filter(
+        office=office, status__in=(RescanStatus.QUEUED, RescanStatus.RUNNING)
+    )
+    now = clock.now()
+    active.filter(created_at__lt=now - RESCAN_STALE_AFTER).update(
+        status=RescanStatus.FAILED, finished_at=now
+    )
+    if active.exists():
+        raise Refused(
+            _("A full re-check of this office is already under way; wait for it to finish."),
+            code="rescan_running",
+        )
+    rescan = Rescan.objects.create(
+        office=office,
+        started_by=started_by,
+        total=_checked_documents(office.pk).count(),
+    )
+    audit_record(
+        actor=started_by,
+        action="originality.rescan_start",
+        obj=office,
+        changes={"rescan": rescan.pk, "total": rescan.total},
+    )
+    return rescan
+
+
+@transaction.atomic
+def rescan_start(*, actor: User, office: Office) -> Rescan:
+    """Re-check every essay of the office in the background (after commit)."""
+    if not can_manage_library(membership_of(actor), office):
+        raise _not_allowed()
+    rescan = rescan_create(office=office, started_by=actor)
+    rescan_id = rescan.pk
+
+    def enqueue() -> None:
+        from huodong.originality.tasks import run_rescan
+
+        run_rescan.enqueue(rescan_id)
+
+    transaction.on_commit(enqueue, robust=True)
+    return rescan
+
+
+Progress = Callable[[int, int, int], None]  # (done, total, flagged)
+
+
+def rescan_run(*, rescan_id: int, progress: Progress | None = None) -> Rescan | None:
+    """Run a queued rescan: every essay of the office checked again, progress saved every
+    `RESCAN_STEP` documents. A rescan already running elsewhere, done or failed does nothing."""
+    claimed = Rescan.objects.filter(pk=rescan_id, status=RescanStatus.QUEUED).update(
+        status=RescanStatus.RUNNING
+    )
+    rescan = Rescan.objects.filter(pk=rescan_id).first()
+    if not claimed or rescan is None:
+        return rescan
+    ids = list(_checked_documents(rescan.office_id).order_by("pk").values_list("pk", flat=True))
+    total = len(ids)
+    Rescan.objects.filter(pk=rescan_id).update(total=total, done=0, flagged=0)
+    done = flagged = 0
+    step_done = step_flagged = 0
+    try:
+        for document_id in ids:
+            report = document_check(document_id=document_id)
+            done += 1
+            step_done += 1
+            if report is not None and report.flagged:
+                flagged += 1
+                step_flagged += 1
+            if step_done >= RESCAN_STEP:
+                Rescan.objects.filter(pk=rescan_id).update(
+                    done=F("done") + step_done, flagged=F("flagged") + step_flagged
+                )
+                step_done = step_flagged = 0
+                if progress is not None:
+                    progress(done, total, flagged)
+    except Exception:
+        logger.exception("Rescan %s failed after %d of %d documents", rescan_id, done, total)
+        Rescan.objects.filter(pk=rescan_id).update(
+            status=RescanStatus.FAILED,
+            done=F("done") + step_done,
+            flagged=F("flagged") + step_flagged,
+            finished_at=clock.now(),
+        )
+        raise
+    Rescan.objects.filter(pk=rescan_id).update(
+        status=RescanStatus.DONE,
+        done=F("done") + step_done,
+        flagged=F("flagged") + step_flagged,
+        finished_at=clock.now(),
+    )
+    if progress is not None and step_done:
+        progress(done, total, flagged)
+    logger.info("Rescan %s: %d checked, %d flagged", rescan_id, done, flagged)
+    rescan.refresh_from_db()
+    return rescan

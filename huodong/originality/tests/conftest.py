@@ -1,0 +1,1 @@
+from huodong.participation.tests.conftest import campaign, org, requirements  # noqa: F401
