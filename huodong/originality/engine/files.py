@@ -6,29 +6,22 @@ A .docx passes the same zip-bomb, size and XML-declaration checks as a Word uplo
 
 from __future__ import annotations
 
-import io
 import zipfile
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
-import docx
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docx.table import Table as DocxTable
-from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from huodong.campaigns.plan_import.errors import PlanImportError
 from huodong.campaigns.plan_import.safety import open_docx_zip
+from huodong.core.docx_text import docx_lines
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 READABLE_SUFFIXES = (".txt", ".docx")
 # Tried in order: utf-8-sig first so a Notepad BOM is not read as a character; gb18030 reads
 # anything, so it comes last, for files saved by older Chinese Windows editors.
 _TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
-# Content controls and custom XML wrap paragraphs without being paragraphs themselves.
-_WRAPPERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")}
 
 
 class UnreadableFile(ValueError):
@@ -71,8 +64,7 @@ def _decode_text(data: bytes, name: str) -> str:
 def _docx_text(data: bytes, name: str) -> str:
     try:
         open_docx_zip(data).close()
-        document = docx.Document(io.BytesIO(data))
-        return "\n".join(_paragraphs(document))
+        return "\n".join(docx_lines(data))
     except PlanImportError as exc:
         raise UnreadableFile(f"{name}: {exc.message}") from exc
     except (
@@ -85,24 +77,3 @@ def _docx_text(data: bytes, name: str) -> str:
         EOFError,
     ) as exc:
         raise UnreadableFile(f"{name}: the Word document is damaged or incomplete") from exc
-
-
-def _body_elements(parent: etree._Element) -> Iterator[etree._Element]:
-    for child in parent:
-        if child.tag in _WRAPPERS:
-            yield from _body_elements(child)
-        elif child.tag in (qn("w:p"), qn("w:tbl")):
-            yield child
-
-
-def _paragraphs(document) -> list[str]:
-    """The document's paragraphs in body order, a table's cells one per line."""
-    lines: list[str] = []
-    for element in _body_elements(document.element.body):
-        if element.tag == qn("w:p"):
-            lines.extend(DocxParagraph(element, document).text.split("\n"))
-        else:
-            for row in DocxTable(element, document).rows:
-                for cell in row.cells:
-                    lines.extend(paragraph.text for paragraph in cell.paragraphs)
-    return lines

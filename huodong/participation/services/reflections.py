@@ -9,22 +9,16 @@ the notifications only after commit. A refusal raises a `ParticipationError` and
 
 from __future__ import annotations
 
-import io
 import zipfile
 import zlib
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import PurePosixPath
 
-import docx
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docx.table import Table as DocxTable
-from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from huodong.campaigns.models import Campaign
@@ -32,6 +26,7 @@ from huodong.campaigns.plan_import.errors import PlanImportError
 from huodong.campaigns.plan_import.safety import open_docx_zip
 from huodong.core import clock
 from huodong.core.audit import audit_record
+from huodong.core.docx_text import docx_lines
 from huodong.core.uploads import DOCX_TYPE, Upload, UploadRefused, inspect_upload
 from huodong.notifications.models import NotificationKind
 from huodong.notifications.services import notification_send
@@ -461,28 +456,9 @@ def _not_docx() -> Refused:
     )
 
 
-_WRAPPERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")}
-
-
-def _body_elements(parent: etree._Element) -> Iterator[etree._Element]:
-    for child in parent:
-        if child.tag in _WRAPPERS:
-            yield from _body_elements(child)
-        elif child.tag in (qn("w:p"), qn("w:tbl")):
-            yield child
-
-
 def _docx_paragraphs(data: bytes) -> list[str]:
     """The document's paragraphs in body order (a table's cells one per line), trimmed."""
-    document = docx.Document(io.BytesIO(data))
-    lines: list[str] = []
-    for element in _body_elements(document.element.body):
-        if element.tag == qn("w:p"):
-            lines.extend(DocxParagraph(element, document).text.split("\n"))
-        else:
-            for row in DocxTable(element, document).rows:
-                for cell in row.cells:
-                    lines.extend(p.text for p in cell.paragraphs)
+    lines = docx_lines(data)
     # Leading 全角 spaces indent Chinese paragraphs; they are layout, not text.
     cleaned = (line.replace("\u00a0", " ").strip(" \t\u3000") for line in lines)
     return [line for line in cleaned if line]
