@@ -29,8 +29,11 @@ run: install
 	$(BIN)/huodong migrate --no-input
 	$(BIN)/huodong collectstatic --no-input --verbosity 0
 	HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)} $(BIN)/huodong seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)} $(BIN)/gunicorn huodong.config.wsgi \
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker  (Ctrl-C stops both)"
+	export HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)}; \
+	$(BIN)/huodong db_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn huodong.config.wsgi \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY-2} --access-logfile - --log-level warning
 
 test: install-test

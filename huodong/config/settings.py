@@ -179,6 +179,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 HUODONG_MAX_IMPORT_BYTES = int(os.environ.get("HUODONG_MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
 
+# Processes a full originality rescan checks with (at most the machine's cores). They are forked
+# from the worker after it has built the office's corpus, so they share its memory.
+HUODONG_RESCAN_PROCESSES = int(os.environ.get("HUODONG_RESCAN_PROCESSES", "2"))
+
 # Links in e-mails and digests point here (the address users reach the app at).
 HUODONG_BASE_URL = os.environ.get("HUODONG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -26,6 +26,7 @@ from huodong.orgs.services import (
     role_assign,
     unit_create,
 )
+from huodong.originality.services import reference_text_add
 from huodong.participation.demo import build_participation_demo
 from huodong.supervision.demo import build_supervision_demo
 
@@ -33,6 +34,7 @@ OFFICE_NAME = "宿迁市政务服务管理办公室"
 DEMO_PASSWORD = "Huodong@2018"
 DEMO_TODAY = "2018-06-20"
 SEED_DOCX = "plan-2018-9.docx"
+SEED_TEXT = "plan-2018-9.txt"
 
 # (name, kind, parent)
 UNITS: list[tuple[str, str, str | None]] = [
@@ -250,8 +252,28 @@ def build_demo_office() -> list[DemoLogin]:
     build_supervision_demo(campaign)
     build_inspections_demo(campaign)
     build_participation_demo(campaign)
+    _reference_library(campaign)
     _reminder_trail(campaign)
     return logins
+
+
+def _reference_library(campaign: Campaign) -> None:
+    """The plan itself in the 查重 library: a reflection that copies whole sentences of the plan
+    shows them as copied from it."""
+    director = (
+        Person.objects.filter(office=campaign.office, roles__role=Role.OFFICE_DIRECTOR)
+        .select_related("user")
+        .first()
+    )
+    text = resources.files("huodong.campaigns").joinpath("seeds", SEED_TEXT).read_text("utf-8")
+    if director is not None and director.user is not None:
+        reference_text_add(
+            actor=director.user,
+            office=campaign.office,
+            title=campaign.title,
+            text=text,
+            file_name=SEED_TEXT,
+        )
 
 
 def _reminder_trail(campaign: Campaign) -> None:

@@ -1,10 +1,10 @@
 """The originality check (查重): what is checked and indexed, and the reports.
 
 Every submitted reflection (later, every contest entry) and every text of the office's
-reference library is one `OriginalityDocument`: the text as checked and its fingerprints. A
-document's text never changes: an essay edited and submitted again is a new document (the old
-one is deleted), so a process's in-memory index is fresh up to the largest id it has read and
-only newer ids need reading (`index_cache.py`). Reports cite their sources through
+reference library is one `OriginalityDocument`: the text as checked. A document's text never
+changes: an essay edited and submitted again is a new document (the old one is deleted), so a
+process's in-memory corpus is fresh up to the largest id it has read and only newer ids need
+reading (`index_cache.py`). Reports cite their sources through
 `ReportSource`; deleting a source deletes those rows, and the reports that lost one are checked
 again.
 """
@@ -72,7 +72,6 @@ class OriginalityDocument(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
     text_hash = models.CharField(max_length=64)  # sha256 of `text`
-    fingerprints = models.BinaryField()  # engine.fingerprints.to_bytes
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

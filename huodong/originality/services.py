@@ -6,9 +6,10 @@
   submitted, and a copied title counts like any copied sentence.
 - A document's text never changes. Submitted again after an edit, it is a new document; the
   old one is deleted, and the reports that cited it are checked again.
-- `document_check` is the check itself (task, rescan and on-demand): candidates from the
-  process's index (`index_cache`), the exact runs from the engine, and the report replaced in
-  one short transaction. Its queries do not grow with the number of sources.
+- `document_check` is the check itself (task, rescan and on-demand): the shared runs from the
+  process's corpus (`index_cache`), the texts of the sources that share one (to place the runs
+  in them), and the report replaced in one short transaction. Its queries do not grow with the
+  number of sources.
 - The office's reference library (`ReferenceText`) is checked against, never flagged itself.
   Adding a text does not re-check the existing reports: a rescan (`rescan_start`) does.
 
@@ -21,11 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Hashable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePosixPath
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, connections, transaction
 from django.db.models import F, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -38,9 +43,8 @@ from huodong.core.uploads import Upload, max_attachment_bytes
 from huodong.orgs.models import Office, User
 from huodong.orgs.permissions import membership_of
 from huodong.originality import index_cache
-from huodong.originality.engine import NormalizedText, build_report, fingerprints, normalize
-from huodong.originality.engine.fingerprints import from_bytes, to_bytes
-from huodong.originality.engine.matching import Report
+from huodong.originality.engine import NormalizedText, normalize, report_from_runs
+from huodong.originality.engine.matching import Found, Report
 from huodong.originality.errors import NotAllowed, Refused
 from huodong.originality.models import (
     DocumentKind,
@@ -62,6 +66,7 @@ __all__ = [
     "check_request",
     "document_check",
     "document_sync_reflection",
+    "documents_check",
     "originality_threshold_set",
     "reference_text_add",
     "reference_text_delete",
@@ -91,10 +96,6 @@ _TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _prints_of(text: str) -> bytes:
-    return to_bytes(fingerprints(normalize(text).codes))
 
 
 def _enqueue_checks(document_ids: Iterable[int]) -> None:
@@ -170,7 +171,6 @@ def document_sync_reflection(*, reflection: Reflection) -> OriginalityDocument |
             title=reflection.title[:MAX_TITLE_CHARS],
             text=text,
             text_hash=digest,
-            fingerprints=to_bytes(fingerprints(normalized.codes)),
         )
         recheck.append(document.pk)
     _enqueue_checks(recheck)
@@ -267,7 +267,6 @@ def reference_text_add(
         title=title,
         text=text,
         text_hash=_hash(text),
-        fingerprints=_prints_of(text),
     )
     audit_record(
         actor=actor,
@@ -392,82 +391,162 @@ def reference_text_import(
 
 
 def _build(
-    mine: NormalizedText, sources: list[tuple[int, str, NormalizedText]], keep: set[int]
+    mine: NormalizedText,
+    found: dict[int, list[Found]],
+    sources: dict[int, tuple[str, NormalizedText]],
+    keep: set[int],
 ) -> Report:
-    return build_report(mine, ((key, name, text) for key, name, text in sources if key in keep))
+    return report_from_runs(
+        mine,
+        (
+            (pk, title, found[pk], text)
+            for pk, (title, text) in sources.items()
+            if pk in keep and pk in found
+        ),
+    )
 
 
-def document_check(*, document_id: int) -> OriginalityReport | None:
-    """Check one document against the rest of its office and store its report (replacing the
-    previous one). None if the document is gone. Safe to run twice or at once for a document:
-    the document's row is locked while the report is replaced."""
-    document = (
-        OriginalityDocument.objects.filter(pk=document_id)
-        .only("pk", "office_id", "kind", "campaign_id", "text", "fingerprints")
-        .first()
+@dataclass
+class _Pending:
+    """A document checked, its report not yet stored."""
+
+    document: OriginalityDocument
+    mine: NormalizedText
+    found: dict[int, list[Found]]
+    threshold: int | None
+
+
+def _thresholds(documents: Sequence[OriginalityDocument]) -> dict[int | None, int | None]:
+    """Each campaign's threshold (one query); references (no campaign) are never flagged."""
+    campaigns = {d.campaign_id for d in documents if d.campaign_id is not None}
+    chosen = dict(
+        OriginalitySettings.objects.filter(campaign_id__in=campaigns).values_list(
+            "campaign_id", "threshold_percent"
+        )
     )
-    if document is None:
-        return None
-    mine = normalize(document.text)
-    ids = index_cache.candidates_for(
-        document.office_id, from_bytes(document.fingerprints), exclude_ids=[document.pk]
+    thresholds: dict[int | None, int | None] = {
+        pk: int(chosen.get(pk, DEFAULT_THRESHOLD)) for pk in campaigns
+    }
+    thresholds[None] = DEFAULT_THRESHOLD
+    return thresholds
+
+
+def documents_check(*, document_ids: Sequence[int]) -> dict[int, OriginalityReport]:
+    """Check documents against the rest of their office and store their reports (replacing the
+    previous ones): the stored report by document id, without the documents that are gone.
+
+    The queries are the same for one document or a hundred (a rescan checks a hundred at a
+    time). Safe to run twice or at once for a document: the documents' rows, and those of the
+    sources they cite, are locked while the reports are replaced."""
+    documents = list(
+        OriginalityDocument.objects.filter(pk__in=list(document_ids))
+        .only("pk", "office_id", "kind", "campaign_id", "text")
+        .order_by("pk")
     )
-    sources: list[tuple[int, str, NormalizedText]] = []
-    if ids:
-        rows = OriginalityDocument.objects.filter(
-            pk__in=ids, office_id=document.office_id
-        ).values_list("pk", "title", "text")
-        sources = [(pk, title, normalize(text, quotes=False)) for pk, title, text in rows]
-    keys: set[int] = {pk for pk, _title, _text in sources}
-    report = _build(mine, sources, keys)
-    threshold = (
-        None if document.kind == DocumentKind.REFERENCE else threshold_for(document.campaign_id)
-    )
+    if not documents:
+        return {}
+    thresholds = _thresholds(documents)
+    snapshots: dict[int, index_cache.Snapshot] = {}
+    pending: list[_Pending] = []
+    for document in documents:
+        if document.office_id not in snapshots:
+            snapshots[document.office_id] = index_cache.snapshot(document.office_id)
+        mine = normalize(document.text)
+        found = snapshots[document.office_id].runs(mine.codes, exclude_ids=[document.pk])
+        threshold = (
+            None if document.kind == DocumentKind.REFERENCE else thresholds[document.campaign_id]
+        )
+        pending.append(_Pending(document, mine, found, threshold))
+    # Only the sources that share a run are read, to place the runs in their texts; one
+    # deleted since the corpus was built is not found and so not cited.
+    wanted = {(item.document.office_id, pk) for item in pending for pk in item.found}
+    sources: dict[int, tuple[str, NormalizedText]] = {}
+    if wanted:
+        rows = OriginalityDocument.objects.filter(pk__in={pk for _office, pk in wanted})
+        for pk, office_id, title, text in rows.values_list("pk", "office_id", "title", "text"):
+            if (office_id, pk) in wanted:
+                sources[pk] = (title, normalize(text, quotes=False))
+    reports = [_build(item.mine, item.found, sources, set(sources)) for item in pending]
     with transaction.atomic():
         # One statement, in id order: two checks lock their rows in the same order. A source
         # deleted meanwhile is not returned (its deleter held the lock) and is left out.
-        cited = [_key(source.key) for source in report.sources]
+        cited = {_key(source.key) for report in reports for source in report.sources}
         locked = set(
             OriginalityDocument.objects.select_for_update()
-            .filter(pk__in=[document.pk, *cited])
+            .filter(pk__in=sorted({*(item.document.pk for item in pending), *cited}))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        if document.pk not in locked:
-            return None
-        if any(key not in locked for key in cited):
-            report = _build(mine, sources, locked)
+        checked = [
+            (item, report if cited <= locked else _build(item.mine, item.found, sources, locked))
+            for item, report in zip(pending, reports, strict=True)
+            if item.document.pk in locked
+        ]
+        return _store_reports(checked)
+
+
+def _store_reports(checked: list[tuple[_Pending, Report]]) -> dict[int, OriginalityReport]:
+    """Write the reports (inside the locking transaction): update or create, sources anew."""
+    existing = dict(
+        OriginalityReport.objects.filter(
+            document_id__in=[item.document.pk for item, _report in checked]
+        ).values_list("document_id", "pk")
+    )
+    ReportSource.objects.filter(report_id__in=list(existing.values())).delete()
+    now = clock.now()
+    stored: dict[int, OriginalityReport] = {}
+    for item, report in checked:
         largest = report.largest_source
-        flagged = threshold is not None and _is_flagged(report.ratio, threshold)
-        stored, _created = OriginalityReport.objects.update_or_create(
-            document_id=document.pk,
-            defaults={
-                "length": report.length,
-                "ratio": report.ratio,
-                "ratio_without_quotes": report.ratio_without_quotes,
-                "largest_ratio": largest.ratio if largest else 0.0,
-                "largest_source_id": _key(largest.key) if largest else None,
-                "flagged": flagged,
-                "spans": [list(span) for span in report.spans],
-                "checked_at": clock.now(),
-            },
+        stored[item.document.pk] = OriginalityReport(
+            pk=existing.get(item.document.pk),
+            document_id=item.document.pk,
+            length=report.length,
+            ratio=report.ratio,
+            ratio_without_quotes=report.ratio_without_quotes,
+            largest_ratio=largest.ratio if largest else 0.0,
+            largest_source_id=_key(largest.key) if largest else None,
+            flagged=item.threshold is not None and _is_flagged(report.ratio, item.threshold),
+            spans=[list(span) for span in report.spans],
+            checked_at=now,
         )
-        if not _created:
-            ReportSource.objects.filter(report=stored).delete()
-        ReportSource.objects.bulk_create(
-            ReportSource(
-                report=stored,
-                source_id=_key(source.key),
-                ratio=source.ratio,
-                characters=source.characters,
-                runs=[
-                    [run.text_start, run.text_end, run.source_text_start, run.source_text_end]
-                    for run in source.runs
-                ],
-            )
-            for source in report.sources
+    updated = [stored[pk] for pk in existing]
+    if updated:
+        OriginalityReport.objects.bulk_update(
+            updated,
+            [
+                "length",
+                "ratio",
+                "ratio_without_quotes",
+                "largest_ratio",
+                "largest_source_id",
+                "flagged",
+                "spans",
+                "checked_at",
+            ],
         )
+    created = [report for pk, report in stored.items() if pk not in existing]
+    if created:
+        OriginalityReport.objects.bulk_create(created)
+    ReportSource.objects.bulk_create(
+        ReportSource(
+            report_id=stored[item.document.pk].pk,
+            source_id=_key(source.key),
+            ratio=source.ratio,
+            characters=source.characters,
+            runs=[
+                [run.text_start, run.text_end, run.source_text_start, run.source_text_end]
+                for run in source.runs
+            ],
+        )
+        for item, report in checked
+        for source in report.sources
+    )
     return stored
+
+
+def document_check(*, document_id: int) -> OriginalityReport | None:
+    """Check one document (`documents_check`); None if it is gone."""
+    return documents_check(document_ids=[document_id]).get(document_id)
 
 
 def _key(key: Hashable) -> int:
@@ -544,9 +623,56 @@ def rescan_start(*, actor: User, office: Office) -> Rescan:
 Progress = Callable[[int, int, int], None]  # (done, total, flagged)
 
 
+def _check_many(document_ids: list[int]) -> tuple[int, int]:
+    """Check these documents; (checked, flagged)."""
+    reports = documents_check(document_ids=document_ids)
+    return len(document_ids), sum(report.flagged for report in reports.values())
+
+
+def _check_many_forked(document_ids: list[int]) -> tuple[int, int]:
+    """`_check_many` in a forked process, which leaves no database connection open behind it."""
+    try:
+        return _check_many(document_ids)
+    finally:
+        connections.close_all()
+
+
+def rescan_processes() -> int:
+    """How many processes a rescan checks with: `HUODONG_RESCAN_PROCESSES`, at most the cores,
+    and one where forking cannot share the database (an in-memory test database) or the
+    caller holds a transaction the children could not see into."""
+    wanted = min(settings.HUODONG_RESCAN_PROCESSES, os.cpu_count() or 1)
+    if wanted <= 1 or not hasattr(os, "fork") or connection.in_atomic_block:
+        return 1
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        if ":memory:" in name or "mode=memory" in name:
+            return 1
+    return wanted
+
+
+def _rescan_batches(office_id: int, ids: list[int]) -> Iterator[tuple[int, int]]:
+    """(checked, flagged) per batch of `RESCAN_STEP` documents, as they finish.
+
+    With several processes the office's corpus is built first and the checkers are forked
+    from this process, so they share its memory instead of each building their own."""
+    batches = [ids[i : i + RESCAN_STEP] for i in range(0, len(ids), RESCAN_STEP)]
+    processes = min(rescan_processes(), len(batches))
+    if processes <= 1:
+        for batch in batches:
+            yield _check_many(batch)
+        return
+    index_cache.warm(office_id)
+    # Children must not share the parent's sockets; each opens its own connection.
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        yield from pool.imap_unordered(_check_many_forked, batches)
+
+
 def rescan_run(*, rescan_id: int, progress: Progress | None = None) -> Rescan | None:
-    """Run a queued rescan: every essay of the office checked again, progress saved every
-    `RESCAN_STEP` documents. A rescan already running elsewhere, done or failed does nothing."""
+    """Run a queued rescan: every essay of the office checked again (on
+    `rescan_processes()` processes), progress saved after every `RESCAN_STEP` documents. A
+    rescan already running elsewhere, done or failed does nothing."""
     claimed = Rescan.objects.filter(pk=rescan_id, status=RescanStatus.QUEUED).update(
         status=RescanStatus.RUNNING
     )
@@ -557,39 +683,22 @@ def rescan_run(*, rescan_id: int, progress: Progress | None = None) -> Rescan | 
     total = len(ids)
     Rescan.objects.filter(pk=rescan_id).update(total=total, done=0, flagged=0)
     done = flagged = 0
-    step_done = step_flagged = 0
     try:
-        for document_id in ids:
-            report = document_check(document_id=document_id)
-            done += 1
-            step_done += 1
-            if report is not None and report.flagged:
-                flagged += 1
-                step_flagged += 1
-            if step_done >= RESCAN_STEP:
-                Rescan.objects.filter(pk=rescan_id).update(
-                    done=F("done") + step_done, flagged=F("flagged") + step_flagged
-                )
-                step_done = step_flagged = 0
-                if progress is not None:
-                    progress(done, total, flagged)
+        for checked, flagged_now in _rescan_batches(rescan.office_id, ids):
+            done += checked
+            flagged += flagged_now
+            Rescan.objects.filter(pk=rescan_id).update(
+                done=F("done") + checked, flagged=F("flagged") + flagged_now
+            )
+            if progress is not None:
+                progress(done, total, flagged)
     except Exception:
         logger.exception("Rescan %s failed after %d of %d documents", rescan_id, done, total)
         Rescan.objects.filter(pk=rescan_id).update(
-            status=RescanStatus.FAILED,
-            done=F("done") + step_done,
-            flagged=F("flagged") + step_flagged,
-            finished_at=clock.now(),
+            status=RescanStatus.FAILED, finished_at=clock.now()
         )
         raise
-    Rescan.objects.filter(pk=rescan_id).update(
-        status=RescanStatus.DONE,
-        done=F("done") + step_done,
-        flagged=F("flagged") + step_flagged,
-        finished_at=clock.now(),
-    )
-    if progress is not None and step_done:
-        progress(done, total, flagged)
+    Rescan.objects.filter(pk=rescan_id).update(status=RescanStatus.DONE, finished_at=clock.now())
     logger.info("Rescan %s: %d checked, %d flagged", rescan_id, done, flagged)
     rescan.refresh_from_db()
     return rescan

@@ -97,11 +97,7 @@ def _sources(
     report: OriginalityReport, text: str, *, identities: bool
 ) -> tuple[list[SourceView], list[tuple[int, int, str]]]:
     """Each source with its runs, and every run's essay stretch with its anchor, in order."""
-    rows = (
-        report.sources.select_related("source", "source__author")
-        .defer("source__fingerprints")
-        .order_by("-characters", "id")
-    )
+    rows = report.sources.select_related("source", "source__author").order_by("-characters", "id")
     views: list[SourceView] = []
     stretches: list[tuple[int, int, str]] = []
     for number, row in enumerate(rows, start=1):
@@ -174,7 +170,6 @@ def _document_for(membership: Membership, document_id: int) -> OriginalityDocume
             "reflection__person",
             "reflection__campaign",
         )
-        .defer("fingerprints")
         .filter(pk=document_id)
         .first()
     )

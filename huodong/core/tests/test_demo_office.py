@@ -98,3 +98,32 @@ def test_the_overdue_task_has_a_reminder_trail(demo):
     assert any("due-today" in k for k in keys)
     # Overdue since 2018-06-01: one reminder each day up to the demo date.
     assert sum("overdue" in k for k in keys) == 20
+
+
+def test_the_demo_library_holds_the_plan_and_a_copy_of_it_is_found(demo, settings):
+    from django.test import TestCase
+
+    from huodong.originality.models import OriginalityReport, ReferenceText
+    from huodong.originality.tests.service_helpers import IMMEDIATE
+    from huodong.participation.models import Reflection
+    from huodong.participation.services.reflections import reflection_save, reflection_submit
+
+    settings.TASKS = IMMEDIATE
+    plan = ReferenceText.objects.get()
+    assert plan.file_name == "plan-2018-9.txt"
+    assert "解放思想" in plan.title
+    # The window clerk finishes the draft with a passage of the plan and submits it.
+    draft = Reflection.objects.get(person__user__username="chuangkou")
+    passage = plan.text[2000:2300]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        reflection = reflection_save(
+            actor=draft.person.user,
+            reflection=draft,
+            title=draft.title,
+            body=draft.body + passage + "我将结合窗口工作实际，认真抓好整改落实。" * 150,
+            version=draft.version,
+        )
+        reflection_submit(actor=draft.person.user, reflection=reflection)
+    report = OriginalityReport.objects.get(document__reflection=draft)
+    assert report.sources.get().source_id == plan.document.pk
+    assert report.ratio > 0

@@ -1,44 +1,51 @@
 """The originality engine (查重): pure functions over texts, no database.
 
-`check_texts` is what the command line uses; the app (`huodong.originality`) stores the
-fingerprints and reports and keeps an index per process.
+`Corpus` holds the stored texts and finds an essay's shared runs; `report_from_runs` turns them
+into the report (复制比). `check_texts` is what the command line uses; the app
+(`huodong.originality`) keeps a corpus per office and process (`index_cache`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 
-from huodong.originality.engine.fingerprints import MIN_RUN, fingerprints
-from huodong.originality.engine.index import FingerprintIndex
-from huodong.originality.engine.matching import Report, Run, SourceMatch, build_report, shared_runs
+from huodong.originality.engine.corpus import Corpus
+from huodong.originality.engine.fingerprints import MIN_RUN
+from huodong.originality.engine.matching import (
+    Report,
+    Run,
+    SourceMatch,
+    build_report,
+    report_from_runs,
+    shared_runs,
+)
 from huodong.originality.engine.normalize import NormalizedText, normalize
 
 __all__ = [
     "MIN_RUN",
-    "FingerprintIndex",
+    "Corpus",
     "NormalizedText",
     "Report",
     "Run",
     "SourceMatch",
     "build_report",
     "check_texts",
-    "fingerprints",
     "normalize",
+    "report_from_runs",
     "shared_runs",
 ]
 
 
 def check_texts(essay: str, sources: Iterable[tuple[Hashable, str, str]]) -> Report:
-    """The essay's report against (key, name, text) sources: indexed, then checked exactly
-    against the candidates the index names."""
-    normalized = {key: (name, normalize(text, quotes=False)) for key, name, text in sources}
-    keys = list(normalized)
-    index = FingerprintIndex.build(
-        (number, fingerprints(normalized[key][1].codes)) for number, key in enumerate(keys)
-    )
+    """The essay's report against (key, name, text) sources, found through a corpus of them."""
+    named = [(key, name, normalize(text, quotes=False)) for key, name, text in sources]
+    corpus = Corpus.build((number, text.codes) for number, (_k, _n, text) in enumerate(named))
     mine = normalize(essay)
-    candidates = index.candidates(fingerprints(mine.codes))
-    return build_report(
+    found = corpus.runs(mine.codes)
+    return report_from_runs(
         mine,
-        ((keys[number], *normalized[keys[number]]) for number, _shared in candidates),
+        (
+            (named[number][0], named[number][1], runs, named[number][2])
+            for number, runs in found.items()
+        ),
     )

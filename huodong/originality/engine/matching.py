@@ -198,16 +198,34 @@ def _merged(runs: Iterable[Run]) -> tuple[Run, ...]:
     return tuple(sorted(merged, key=lambda r: (r.start, r.source_start)))
 
 
-def build_report(
-    essay: NormalizedText, sources: Iterable[tuple[Hashable, str, NormalizedText]]
+Found = tuple[int, int, int, int]  # (start, end, source start, source end), normalised
+
+
+def report_from_runs(
+    essay: NormalizedText,
+    found: Iterable[tuple[Hashable, str, Iterable[Found], NormalizedText]],
 ) -> Report:
-    """The essay's report against these sources; only sources sharing a run are listed."""
+    """The essay's report from the runs found per source (`Corpus.runs`), each source with its
+    normalised text to place the runs in its original. A run whose characters differ after all
+    (two rare characters the corpus folded together) is left out."""
     length = len(essay)
     covered = np.zeros(length, dtype=bool)
-    found: list[SourceMatch] = []
-    grams = _EssayGrams.of(essay)
-    for key, name, text in sources:
-        runs = shared_runs(essay, text, grams=grams)
+    matches: list[SourceMatch] = []
+    for key, name, positions, source in found:
+        runs = []
+        for start, end, source_start, source_end in positions:
+            if not np.array_equal(essay.codes[start:end], source.codes[source_start:source_end]):
+                continue
+            runs.append(
+                Run(
+                    start,
+                    end,
+                    source_start,
+                    source_end,
+                    *essay.span(start, end),
+                    *source.span(source_start, source_end),
+                )
+            )
         if not runs:
             continue
         own = np.zeros(length, dtype=bool)
@@ -215,18 +233,41 @@ def build_report(
             own[run.start : run.end] = True
         covered |= own
         characters = int(own.sum())
-        found.append(
+        matches.append(
             SourceMatch(
                 key, name, characters / length if length else 0.0, _merged(runs), characters
             )
         )
-    found.sort(key=lambda s: (-s.characters, s.name, str(s.key)))
+    matches.sort(key=lambda s: (-s.characters, s.name, str(s.key)))
     return Report(
         length=length,
         copied=int(covered.sum()),
         copied_outside_quotes=int((covered & ~essay.quoted).sum()),
-        sources=tuple(found),
+        sources=tuple(matches),
         spans=_spans(essay, covered),
+    )
+
+
+def build_report(
+    essay: NormalizedText, sources: Iterable[tuple[Hashable, str, NormalizedText]]
+) -> Report:
+    """The essay's report against these sources, each compared with it exactly (no index):
+    the reference the corpus is tested against, and enough for a handful of texts."""
+    grams = _EssayGrams.of(essay)
+    return report_from_runs(
+        essay,
+        (
+            (
+                key,
+                name,
+                [
+                    (r.start, r.end, r.source_start, r.source_end)
+                    for r in shared_runs(essay, text, grams=grams)
+                ],
+                text,
+            )
+            for key, name, text in sources
+        ),
     )
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 
-from huodong.originality.engine import fingerprints, normalize
-from huodong.originality.engine.fingerprints import to_bytes
 from huodong.originality.models import DocumentKind, OriginalityDocument
 from huodong.participation.models import Reflection
 from huodong.participation.services.reflections import reflection_create, reflection_submit
@@ -33,5 +31,4 @@ def make_document(office, text: str, *, title: str = "参考", kind=DocumentKind
         title=title,
         text=text,
         text_hash=hashlib.sha256(text.encode()).hexdigest(),
-        fingerprints=to_bytes(fingerprints(normalize(text).codes)),
     )

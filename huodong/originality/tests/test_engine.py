@@ -7,14 +7,14 @@ import pytest
 
 from huodong.originality.engine import (
     MIN_RUN,
-    FingerprintIndex,
+    Corpus,
     Run,
     build_report,
     check_texts,
-    fingerprints,
     normalize,
     shared_runs,
 )
+from huodong.originality.engine.corpus import fold
 from huodong.originality.engine.matching import _merged
 
 # Twenty distinct characters: any slice of it occurs nowhere else in the texts below.
@@ -292,86 +292,117 @@ def test_build_report_keys_its_sources_as_given():
     assert report.sources[0].runs == (Run(2, 17, 0, 15, 2, 17, 0, 15),)
 
 
-# --- fingerprints and the index ------------------------------------------------------------
+# --- the corpus ---------------------------------------------------------------------------
 
 
-def test_a_thirteen_character_run_always_shares_a_fingerprint():
+def _corpus(texts: dict[int, str]) -> Corpus:
+    return Corpus.build((key, normalize(text).codes) for key, text in texts.items())
+
+
+def _pairwise(essay: str, texts: dict[int, str]) -> dict[int, list[tuple[int, int, int, int]]]:
+    """What comparing the essay with every text exactly finds (the reference)."""
+    mine = normalize(essay)
+    found = {}
+    for key, text in texts.items():
+        runs = shared_runs(mine, normalize(text))
+        if runs:
+            found[key] = sorted((r.start, r.end, r.source_start, r.source_end) for r in runs)
+    return found
+
+
+def test_a_thirteen_character_run_is_always_found():
     rng = np.random.default_rng(7)
     pool = np.array(list(ALPHABET + OTHER))
     for _ in range(200):
         shared = "".join(rng.choice(pool, MIN_RUN))
         left = "".join(rng.choice(pool, int(rng.integers(0, 40)))) + shared
         right = shared + "".join(rng.choice(pool, int(rng.integers(0, 40))))
-        mine = fingerprints(normalize(left).codes)
-        theirs = fingerprints(normalize(right).codes)
-        assert len(np.intersect1d(mine, theirs)) >= 1
+        assert _corpus({1: right}).runs(normalize(left).codes) == _pairwise(left, {1: right})
+        assert 1 in _pairwise(left, {1: right})
 
 
-def test_fingerprints_are_sorted_and_distinct():
-    prints = fingerprints(normalize(ALPHABET * 3).codes)
-    assert prints.dtype == np.uint64
-    assert np.all(np.diff(prints.astype(np.float64)) > 0) or len(prints) <= 1
-    assert len(fingerprints(normalize("甲乙丙").codes)) == 0
+def test_the_corpus_finds_what_pairwise_comparison_finds():
+    """Random texts over a small alphabet share many runs, repeats and near misses."""
+    rng = np.random.default_rng(11)
+    pool = np.array(list("甲乙丙丁戊己"))
+    for _ in range(30):
+        base = "".join(rng.choice(pool, 300))
+        texts = {}
+        for key in range(1, 8):
+            start = int(rng.integers(0, 250))
+            texts[key] = (
+                "".join(rng.choice(pool, int(rng.integers(0, 60))))
+                + base[start : start + int(rng.integers(5, 60))]
+            )
+        essay = base[:150]
+        assert _corpus(texts).runs(normalize(essay).codes) == _pairwise(essay, texts)
 
 
-def _index(texts: dict[int, str], **kwargs) -> FingerprintIndex:
-    return FingerprintIndex.build(
-        ((number, fingerprints(normalize(text).codes)) for number, text in texts.items()), **kwargs
-    )
+def test_runs_do_not_cross_from_one_document_into_the_next():
+    essay = ALPHABET  # 20 characters
+    corpus = _corpus({1: "天地" + ALPHABET[:10], 2: ALPHABET[10:] + "玄黄"})
+    assert corpus.runs(normalize(essay).codes) == {}
 
 
-def test_candidates_are_the_documents_sharing_fingerprints_best_first():
-    copied = ALPHABET + OTHER  # 40 characters
-    index = _index(
-        {
-            1: copied[:14] + "日月盈昃辰宿列张寒来暑往",  # shares a little
-            2: "日月盈昃" + copied + "暑往秋收",  # shares everything
-            3: "日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁",  # shares nothing
-        }
-    )
-    candidates = index.candidates(fingerprints(normalize(copied).codes))
-    assert [document for document, _shared in candidates] == [2, 1]
-    shared = dict(candidates)
-    assert shared[2] > shared[1] >= 1
+def test_twelve_shared_characters_are_not_found_by_the_corpus():
+    corpus = _corpus({1: "天地" + ALPHABET[:12] + "玄黄"})
+    assert corpus.runs(normalize("子" + ALPHABET[:12] + "丑").codes) == {}
 
 
-def test_candidates_exclude_and_limit():
-    index = _index({1: ALPHABET, 2: ALPHABET, 3: ALPHABET})
-    prints = fingerprints(normalize(ALPHABET).codes)
-    assert [d for d, _ in index.candidates(prints)] == [1, 2, 3]  # ties by id
-    assert [d for d, _ in index.candidates(prints, exclude=[2])] == [1, 3]
-    assert [d for d, _ in index.candidates(prints, limit=1)] == [1]
+def test_runs_name_each_document_with_positions_in_it():
+    corpus = _corpus({5: OTHER + ALPHABET[:13], 9: "天" + ALPHABET[4:19]})
+    found = corpus.runs(normalize("子丑" + ALPHABET).codes)
+    assert found == {5: [(2, 15, 20, 33)], 9: [(6, 21, 1, 16)]}
+    assert corpus.runs(normalize("子丑" + ALPHABET).codes, exclude=[5]) == {9: [(6, 21, 1, 16)]}
 
 
-def test_a_rare_fingerprint_outweighs_a_common_one():
-    slogan = ALPHABET[:13]
-    rare = OTHER[:13]
-    texts = {number: slogan + "天地" for number in range(10)}
-    texts[20] = rare + "玄黄"
-    index = _index(texts)
-    candidates = index.candidates(fingerprints(normalize(slogan + "宇" + rare).codes))
-    # Document 20 shares as many fingerprints as each slogan holder, held by itself alone.
-    assert candidates[0][0] == 20
+def test_a_corpus_built_in_several_blocks_finds_the_same(monkeypatch):
+    texts = {key: OTHER[key:] + ALPHABET[: 13 + key % 5] + "天地" for key in range(12)}
+    whole = _corpus(texts).runs(normalize(ALPHABET).codes)
+    monkeypatch.setattr("huodong.originality.engine.corpus._BLOCK_CHARS", 30)
+    assert _corpus(texts).runs(normalize(ALPHABET).codes) == whole
+    assert set(whole) == set(range(12))
 
 
-def test_postings_are_capped_per_fingerprint():
-    texts = {number: ALPHABET for number in range(10)}
-    index = _index(texts, cap=3)
-    assert set(index.documents.tolist()) == {0, 1, 2}
-    candidates = index.candidates(fingerprints(normalize(ALPHABET).codes))
-    assert [d for d, _ in candidates] == [0, 1, 2]
-    uncapped = _index(texts)
-    assert len(uncapped) == 10 * len(fingerprints(normalize(ALPHABET).codes))
+def test_a_fingerprint_is_followed_to_its_first_places_only(monkeypatch):
+    monkeypatch.setattr("huodong.originality.engine.corpus.POSTINGS_CAP", 3)
+    texts = {key: ALPHABET[:13] for key in range(10)}
+    assert set(_corpus(texts).runs(normalize(ALPHABET).codes)) == {0, 1, 2}
 
 
-def test_an_empty_index_has_no_candidates():
-    index = FingerprintIndex.build([])
-    assert len(index) == 0
-    assert index.candidates(fingerprints(normalize(ALPHABET).codes)) == []
-    assert _index({1: ALPHABET}).candidates(np.zeros(0, dtype=np.uint64)) == []
+def test_an_empty_corpus_and_a_short_essay_find_nothing():
+    assert len(Corpus.build([])) == 0
+    assert Corpus.build([]).runs(normalize(ALPHABET).codes) == {}
+    assert Corpus.empty().runs(normalize(ALPHABET).codes) == {}
+    assert _corpus({1: ALPHABET}).runs(normalize(ALPHABET[:12]).codes) == {}
+    assert _corpus({1: "", 2: ALPHABET}).runs(normalize(ALPHABET).codes) == {2: [(0, 20, 0, 20)]}
 
 
-def test_check_texts_finds_only_real_runs_among_candidates():
+def test_characters_beyond_the_basic_plane_are_compared():
+    rare = "𠀀𠀁𠀂𠀃𠀄𠀅𠀆"  # CJK Extension B
+    essay = rare + ALPHABET[:6]
+    assert set(_corpus({1: "天" + essay}).runs(normalize(essay).codes)) == {1}
+    report = check_texts(essay, [("s", "s", "天" + essay)])
+    assert report.copied == 13
+
+
+def test_rare_characters_folded_together_are_not_reported_as_copied():
+    # U+20000 and U+21900 fold to the same 16-bit code; the report compares them again.
+    essay = "\U00020000" + ALPHABET[:12]
+    source = "\U00021900" + ALPHABET[:12]
+    assert set(_corpus({1: source}).runs(normalize(essay).codes)) == {1}
+    assert check_texts(essay, [("s", "s", source)]).sources == ()
+
+
+def test_fold_keeps_the_basic_plane_and_never_gives_a_separator():
+    codes = np.array([0x4E00, 0x61, 0x20000, 0x2A6DF], dtype=np.uint32)
+    folded = fold(codes)
+    assert folded.dtype == np.uint16
+    assert folded[:2].tolist() == [0x4E00, 0x61]
+    assert all(0xE000 <= code < 0xF900 for code in folded[2:].tolist())
+
+
+def test_check_texts_reports_only_real_runs():
     sources = [
         ("near", "near.txt", OTHER[:6] + ALPHABET[:12]),  # 12 shared characters only
         ("copy", "copy.txt", "天" + ALPHABET[3:19]),

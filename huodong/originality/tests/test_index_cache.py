@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from huodong.originality import index_cache, services
-from huodong.originality.engine.fingerprints import from_bytes
+from huodong.originality.engine import normalize
 from huodong.originality.models import OriginalityReport
 from huodong.originality.tests.service_helpers import chinese, make_document
 
@@ -22,15 +22,16 @@ def _fresh():
     index_cache.reset()
 
 
-def prints_of(document):
-    return from_bytes(document.fingerprints)
+def found(office, essay) -> list[int]:
+    """The documents sharing a run with the essay, by id."""
+    return sorted(index_cache.runs_for(office.pk, normalize(essay.text).codes, [essay.pk]))
 
 
 def test_documents_added_after_the_build_are_found(office, other_office):
     first = make_document(office, TEXT)
     unrelated = make_document(office, chinese(22, 300))
     essay = make_document(office, TEXT)
-    assert index_cache.candidates_for(office.pk, prints_of(essay), [essay.pk]) == [first.pk]
+    assert found(office, essay) == [first.pk]
     stats = index_cache.stats(office.pk)
     assert stats is not None
     assert stats["main_max_id"] == essay.pk
@@ -38,9 +39,8 @@ def test_documents_added_after_the_build_are_found(office, other_office):
 
     later = make_document(office, TEXT[:150] + chinese(23, 100))
     make_document(other_office, TEXT)  # another office's index
-    found = index_cache.candidates_for(office.pk, prints_of(essay), [essay.pk])
-    assert found == [first.pk, later.pk]
-    assert unrelated.pk not in found
+    assert found(office, essay) == [first.pk, later.pk]
+    assert unrelated.pk not in found(office, essay)
     stats = index_cache.stats(office.pk)
     assert stats is not None
     assert stats["main_max_id"] == essay.pk
@@ -68,25 +68,25 @@ def test_deleted_documents_drop_out_of_the_report(office):
 
 def test_a_large_overlay_or_an_old_index_is_rebuilt(office, monkeypatch):
     essay = make_document(office, TEXT)
-    index_cache.candidates_for(office.pk, prints_of(essay), [essay.pk])
+    found(office, essay)
     monkeypatch.setattr(index_cache, "OVERLAY_LIMIT", 1)
     one = make_document(office, TEXT)
-    assert index_cache.candidates_for(office.pk, prints_of(essay), [essay.pk]) == [one.pk]
+    assert found(office, essay) == [one.pk]
     assert index_cache.stats(office.pk)["overlay_documents"] == 1  # type: ignore[index]
     two = make_document(office, TEXT)
-    assert index_cache.candidates_for(office.pk, prints_of(essay), [essay.pk]) == [one.pk, two.pk]
+    assert found(office, essay) == [one.pk, two.pk]
     stats = index_cache.stats(office.pk)
     assert stats is not None
     assert (stats["main_max_id"], stats["overlay_documents"]) == (two.pk, 0)
 
     monkeypatch.setattr(index_cache, "MAX_AGE", -1)
     three = make_document(office, TEXT)
-    assert three.pk in index_cache.candidates_for(office.pk, prints_of(essay), [essay.pk])
+    assert three.pk in found(office, essay)
     assert index_cache.stats(office.pk)["main_max_id"] == three.pk  # type: ignore[index]
 
 
 def test_an_empty_office_and_reset(office):
     essay = make_document(office, TEXT)
-    assert index_cache.candidates_for(office.pk, prints_of(essay), [essay.pk]) == []
+    assert found(office, essay) == []
     index_cache.reset(office.pk)
     assert index_cache.stats(office.pk) is None

@@ -16,6 +16,7 @@ from huodong.core import clock
 from huodong.core.models import AuditRecord
 from huodong.orgs.permissions import membership_of
 from huodong.originality import index_cache, services
+from huodong.originality.engine import normalize
 from huodong.originality.errors import NotAllowed, Refused
 from huodong.originality.models import (
     DocumentKind,
@@ -355,6 +356,36 @@ def test_check_queries_do_not_grow_with_the_sources(
     assert view.sources[0].runs[0].text == view.sources[0].runs[0].source_text
 
 
+def test_checking_many_documents_at_once_takes_the_queries_of_one(
+    office, campaign, django_assert_max_num_queries
+):
+    sources = [make_document(office, chinese(300 + i, 60), title=f"来源{i}") for i in range(10)]
+    essays = [
+        make_document(
+            office, sources[i].text[:30] + chinese(400 + i, 30), kind=DocumentKind.REFLECTION
+        )
+        for i in range(10)
+    ]
+    OriginalityDocument.objects.filter(pk__in=[e.pk for e in essays]).update(campaign=campaign)
+    services.documents_check(document_ids=[essays[0].pk])  # the corpus, and a first report
+    with CaptureQueriesContext(connection) as one:
+        services.documents_check(document_ids=[essays[0].pk])
+    with django_assert_max_num_queries(len(one.captured_queries) + 1):  # + creating reports
+        stored = services.documents_check(document_ids=[e.pk for e in essays] + [10**9])
+    assert sorted(stored) == sorted(e.pk for e in essays)  # the missing id is left out
+    for essay, source in zip(essays, sources, strict=True):
+        report = OriginalityReport.objects.get(document=essay)
+        assert report.pk == stored[essay.pk].pk
+        assert [s.source_id for s in report.sources.all()] == [source.pk]
+        assert report.ratio == pytest.approx(0.5)
+        assert report.flagged  # above the campaign's 30%
+    # Checked one by one, every document gets the same report.
+    for essay in essays:
+        again = services.document_check(document_id=essay.pk)
+        assert again is not None and again.ratio == stored[essay.pk].ratio
+        assert again.pk == stored[essay.pk].pk
+
+
 def test_report_rows_split_plain_and_copied(org, campaign, copied):
     _original, copy = copied
     report = report_for_document(document_of(copy).pk)
@@ -454,7 +485,7 @@ def test_a_failing_rescan_is_marked_failed(office, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "document_check", broken)
+    monkeypatch.setattr(services, "documents_check", broken)
     with pytest.raises(RuntimeError):
         services.rescan_run(rescan_id=rescan.pk)
     rescan.refresh_from_db()
@@ -475,7 +506,7 @@ def test_checks_of_one_document_at_once_store_one_report(transactional_db, offic
     make_document(office, A[:300])
     make_document(office, A[300:])
     essay = make_document(office, A + B, kind=DocumentKind.REFLECTION)
-    index_cache.candidates_for(office.pk, np_prints(essay), [essay.pk])  # built once
+    index_cache.runs_for(office.pk, normalize(essay.text).codes, [essay.pk])  # built once
     errors: list[BaseException] = []
     barrier = threading.Barrier(4)
 
@@ -499,7 +530,49 @@ def test_checks_of_one_document_at_once_store_one_report(transactional_db, offic
     assert report.ratio == pytest.approx(600 / 900)
 
 
-def np_prints(document):
-    from huodong.originality.engine.fingerprints import from_bytes
+def test_a_rescan_forks_only_where_the_children_share_the_database(settings):
+    settings.HUODONG_RESCAN_PROCESSES = 2
+    # The test database is SQLite in memory, or PostgreSQL inside the test's transaction: the
+    # children would not see it, so the rescan stays in this process.
+    assert services.rescan_processes() == 1
+    settings.HUODONG_RESCAN_PROCESSES = 1
+    assert services.rescan_processes() == 1
 
-    return from_bytes(document.fingerprints)
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="forked checkers need a database other processes can reach",
+)
+def test_a_rescan_on_two_processes_stores_every_report(transactional_db, office, settings):
+    import os
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the rescan would not fork")
+    settings.HUODONG_RESCAN_PROCESSES = 2
+    assert services.rescan_processes() == 2
+    originals = [
+        make_document(office, chinese(40 + n, 200), kind=DocumentKind.REFLECTION) for n in range(6)
+    ]
+    copies = [
+        make_document(
+            office, original.text[:100] + chinese(60 + n, 100), kind=DocumentKind.REFLECTION
+        )
+        for n, original in enumerate(originals)
+    ]
+    rescan = services.rescan_create(office=office)
+    seen: list[tuple[int, int, int]] = []
+    original_step = services.RESCAN_STEP
+    services.RESCAN_STEP = 2  # six batches over two processes
+    try:
+        finished = services.rescan_run(rescan_id=rescan.pk, progress=lambda *a: seen.append(a))
+    finally:
+        services.RESCAN_STEP = original_step
+    assert finished is not None
+    assert (finished.status, finished.done, finished.total) == ("done", 12, 12)
+    assert seen[-1][:2] == (12, 12)
+    assert [done for done, _total, _flagged in seen] == sorted(done for done, *_ in seen)
+    for original, copy in zip(originals, copies, strict=True):
+        report = OriginalityReport.objects.get(document=copy)
+        assert [s.source_id for s in report.sources.all()] == [original.pk]
+        assert report.ratio == pytest.approx(0.5)
+        assert OriginalityReport.objects.get(document=original).ratio == pytest.approx(0.5)

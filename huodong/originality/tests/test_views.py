@@ -10,8 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from huodong.orgs.models import Person, Role, User
-from huodong.originality.engine.fingerprints import fingerprints, to_bytes
-from huodong.originality.engine.normalize import normalize
 from huodong.originality.models import (
     DocumentKind,
     OriginalityDocument,
@@ -87,7 +85,6 @@ def make_document(**fields) -> OriginalityDocument:
     text = fields["text"]
     return OriginalityDocument.objects.create(
         text_hash=hashlib.sha256(text.encode()).hexdigest(),
-        fingerprints=to_bytes(fingerprints(normalize(text).codes)),
         **fields,
     )
 

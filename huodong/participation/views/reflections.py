@@ -88,7 +88,7 @@ def _reflection_report(membership: Membership, reflection: Reflection):
     document = (
         OriginalityDocument.objects.filter(reflection=reflection)
         .select_related("report")
-        .defer("text", "fingerprints", "report__spans")
+        .defer("text", "report__spans")
         .first()
     )
     report = getattr(document, "report", None) if document else None
