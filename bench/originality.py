@@ -290,8 +290,8 @@ def quality_rows() -> list[tuple[str, str, str]]:
         ),
         (
             f"originality: 复制比 error vs planted truth ({len(plants)} essays)",
-            f"mean {np.mean(errors):.4f}, max {np.max(errors):.4f}",
-            "small",
+            f"mean {np.mean(errors) * 100:.2f}, max {np.max(errors) * 100:.2f} percentage points",
+            "within 2 points",
         ),
         (
             f"originality: independent essays above {FLAG_RATIO:.0%} ({len(sample)} checked)",

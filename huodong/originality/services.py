@@ -416,15 +416,15 @@ class _Pending:
     threshold: int | None
 
 
-def _thresholds(documents: Sequence[OriginalityDocument]) -> dict[int | None, int | None]:
-    """Each campaign's threshold (one query); references (no campaign) are never flagged."""
+def _thresholds(documents: Sequence[OriginalityDocument]) -> dict[int | None, int]:
+    """Each campaign's threshold, and the default for documents without one (one query)."""
     campaigns = {d.campaign_id for d in documents if d.campaign_id is not None}
     chosen = dict(
         OriginalitySettings.objects.filter(campaign_id__in=campaigns).values_list(
             "campaign_id", "threshold_percent"
         )
     )
-    thresholds: dict[int | None, int | None] = {
+    thresholds: dict[int | None, int] = {
         pk: int(chosen.get(pk, DEFAULT_THRESHOLD)) for pk in campaigns
     }
     thresholds[None] = DEFAULT_THRESHOLD
