@@ -30,7 +30,7 @@ run: install
 	$(BIN)/huodong collectstatic --no-input --verbosity 0
 	HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)} $(BIN)/huodong seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker  (Ctrl-C stops both)"
-	export HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)}; \
+	@export HUODONG_TODAY=$${HUODONG_TODAY-$(DEMO_TODAY)}; \
 	$(BIN)/huodong db_worker --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn huodong.config.wsgi \
