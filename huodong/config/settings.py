@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "huodong.inspections",
     "huodong.participation",
     "huodong.originality",
+    "huodong.surveys",
 ]
 
 MIDDLEWARE = [

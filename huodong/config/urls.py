@@ -10,4 +10,6 @@ urlpatterns = [
     path("inspections/", include("huodong.inspections.urls")),
     path("participation/", include("huodong.participation.urls")),
     path("originality/", include("huodong.originality.urls")),
+    path("surveys/", include("huodong.surveys.urls")),
+    path("s/", include("huodong.surveys.public_urls")),
 ]
