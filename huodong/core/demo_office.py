@@ -28,6 +28,7 @@ from huodong.orgs.services import (
 )
 from huodong.originality.services import reference_text_add
 from huodong.participation.demo import build_participation_demo
+from huodong.surveys.demo import build_surveys_demo
 from huodong.supervision.demo import build_supervision_demo
 
 OFFICE_NAME = "宿迁市政务服务管理办公室"
@@ -253,6 +254,7 @@ def build_demo_office() -> list[DemoLogin]:
     build_inspections_demo(campaign)
     build_participation_demo(campaign)
     _reference_library(campaign)
+    build_surveys_demo(campaign)
     _reminder_trail(campaign)
     return logins
 
