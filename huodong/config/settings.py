@@ -184,6 +184,9 @@ HUODONG_MAX_IMPORT_BYTES = int(os.environ.get("HUODONG_MAX_IMPORT_BYTES", str(10
 # from the worker after it has built the office's corpus, so they share its memory.
 HUODONG_RESCAN_PROCESSES = int(os.environ.get("HUODONG_RESCAN_PROCESSES", "2"))
 
+# Public questionnaires: answers accepted from one network address per ten minutes.
+HUODONG_SURVEY_RATE_LIMIT = int(os.environ.get("HUODONG_SURVEY_RATE_LIMIT", "60"))
+
 # Links in e-mails and digests point here (the address users reach the app at).
 HUODONG_BASE_URL = os.environ.get("HUODONG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

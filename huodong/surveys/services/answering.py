@@ -43,9 +43,8 @@ from huodong.surveys.permissions import can_answer
 
 DEVICE_SALT = "huodong.surveys.device"
 OTHER = "other"
-# A public survey takes at most this many answers from one address in the window: a hall's
-# shared Wi-Fi is one address, so the limit is generous.
-RATE_LIMIT = 60
+# A public survey takes at most `HUODONG_SURVEY_RATE_LIMIT` answers from one address in the
+# window: a hall's shared Wi-Fi is one address, so the default (60) is generous.
 RATE_WINDOW = timedelta(minutes=10)
 MAX_SHORT_TEXT = 200
 MAX_LONG_TEXT = 5_000
@@ -285,7 +284,7 @@ def response_submit(
             recent = Response.objects.filter(
                 address_hash=address_hash, submitted_at__gte=clock.now() - RATE_WINDOW
             ).count()
-            if recent >= RATE_LIMIT:
+            if recent >= settings.HUODONG_SURVEY_RATE_LIMIT:
                 raise Refused(
                     _("Too many answers from this network just now; try again in a while."),
                     code="rate_limited",

@@ -18,7 +18,6 @@ from huodong.surveys.services import (
     survey_create,
     survey_publish,
 )
-from huodong.surveys.services.answering import RATE_LIMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +224,8 @@ def test_one_answer_per_device_and_a_forged_token_is_refused(hall_survey):
     assert Response.objects.count() == 1
 
 
-def test_answers_from_one_address_are_limited(hall_survey):
+def test_answers_from_one_address_are_limited(hall_survey, settings):
+    settings.HUODONG_SURVEY_RATE_LIMIT = RATE_LIMIT = 5
     survey, q = hall_survey
     for _ in range(RATE_LIMIT):
         submit(survey, full_answer(q), address="10.9.9.9")
