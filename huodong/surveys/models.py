@@ -178,6 +178,12 @@ class Answer(models.Model):
     value = models.SmallIntegerField(null=True, blank=True)  # rating, or ranking place (1 = top)
     text = models.TextField(blank=True)
     is_other = models.BooleanField(default=False)
+    # A text the office sent to the suggestion pool (issue #8 builds the pool; it takes the
+    # answers marked here, and its suggestion links back to the answer).
+    sent_to_pool_at = models.DateTimeField(null=True, blank=True)
+    sent_to_pool_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [

@@ -12,9 +12,11 @@ from huodong.surveys.services.building import (
     survey_create,
     survey_publish,
 )
+from huodong.surveys.services.pool import answer_send_to_pool
 from huodong.surveys.services.tallies import survey_tallies_rebuild
 
 __all__ = [
+    "answer_send_to_pool",
     "device_token_new",
     "option_labels_set",
     "question_add",

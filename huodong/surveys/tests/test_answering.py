@@ -280,3 +280,24 @@ def test_staff_surveys_take_one_answer_per_person_signed_in(
     with pytest.raises(NotAllowed):
         response_submit(survey=survey, actor=make_member(other_office), data=data)
     assert Response.objects.count() == 1
+
+
+def test_a_text_answer_is_marked_for_the_suggestion_pool_once(hall_survey, director, staff):
+    from huodong.core.models import AuditRecord
+    from huodong.surveys.services import answer_send_to_pool
+
+    survey, q = hall_survey
+    response = submit(survey, full_answer(q))
+    text = response.answers.get(question=q["name"])
+    choice = response.answers.get(question=q["satisfied"])
+    with pytest.raises(NotAllowed):
+        answer_send_to_pool(actor=staff, answer_id=text.pk)
+    with pytest.raises(Refused) as refused:
+        answer_send_to_pool(actor=director, answer_id=choice.pk)
+    assert refused.value.code == "not_text"
+    sent = answer_send_to_pool(actor=director, answer_id=text.pk)
+    first = sent.sent_to_pool_at
+    assert first is not None and sent.sent_to_pool_by == director
+    again = answer_send_to_pool(actor=director, answer_id=text.pk)
+    assert again.sent_to_pool_at == first
+    assert AuditRecord.objects.filter(action="survey.answer_to_pool").count() == 1
