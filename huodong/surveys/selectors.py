@@ -12,9 +12,19 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from huodong.orgs.models import Person
 from huodong.orgs.permissions import Membership
-from huodong.surveys.models import AnswerTally, Option, Question, QuestionKind, Survey
+from huodong.surveys.models import (
+    AnswerTally,
+    Audience,
+    Option,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+)
 from huodong.surveys.permissions import RESULT_ROLES
+from huodong.surveys.services.answering import device_hash_of
 
 
 def surveys_visible_to(membership: Membership) -> QuerySet[Survey]:
@@ -27,6 +37,17 @@ def surveys_visible_to(membership: Membership) -> QuerySet[Survey]:
     if membership.office_id is not None and not membership.is_superuser:
         surveys = surveys.filter(office_id=membership.office_id)
     return surveys.order_by("-created_at", "-id")
+
+
+def has_answered(survey: Survey, *, person: Person | None, device_token: str) -> bool:
+    """Whether this person (staff survey) or device (public survey) has answered already."""
+    if survey.audience == Audience.STAFF:
+        return person is not None and Response.objects.filter(survey=survey, person=person).exists()
+    device_hash = device_hash_of(device_token) if device_token else None
+    return (
+        device_hash is not None
+        and Response.objects.filter(survey=survey, device_hash=device_hash).exists()
+    )
 
 
 @dataclass(frozen=True)

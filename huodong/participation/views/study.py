@@ -8,11 +8,8 @@ form error and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from ipaddress import ip_address
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
+from huodong.core.links import phone_url, qr_svg
 from huodong.orgs.permissions import Membership, membership_of
 from huodong.participation import signin_codes
 from huodong.participation.errors import NotAllowed, ParticipationError, Refused
@@ -293,37 +291,14 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 # --- The organiser's screen ---------------------------------------------------------------
 
 
-def _is_loopback(base: str) -> bool:
-    host = urlsplit(base).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _sign_in_url(request: HttpRequest, session: StudySession, code: str) -> str:
-    """The absolute address the QR code opens: HUODONG_BASE_URL when it names a host the phones
-    can reach (not the loopback default), else the address the screen itself was opened at."""
+    """The absolute address the QR code opens (see `core.links.phone_url`)."""
     relative = reverse("participation:session_sign_in", args=[session.pk])
-    relative = f"{relative}?{urlencode({'code': code})}"
-    base = str(getattr(settings, "HUODONG_BASE_URL", "") or "").rstrip("/")
-    if base and not _is_loopback(base):
-        return f"{base}{relative}"
-    return request.build_absolute_uri(relative)
+    return phone_url(request, f"{relative}?{urlencode({'code': code})}")
 
 
 def _qr_svg(url: str) -> str:
-    qr = segno.make(url, error="m", micro=False)
-    return qr.svg_inline(
-        scale=1,
-        border=4,
-        omitsize=True,
-        light="#fff",
-        svgclass="qr",
-        title=_("Scan to sign in"),
-    )
+    return qr_svg(url, title=_("Scan to sign in"))
 
 
 def _screen(request: HttpRequest, session: StudySession) -> dict:

@@ -68,6 +68,23 @@ def _device_hash(token: str) -> str:
     return hashlib.sha256(device.encode()).hexdigest()
 
 
+def device_token_valid(token: str) -> bool:
+    """Whether a device cookie's value is one this server signed."""
+    try:
+        _device_hash(token)
+    except Refused:
+        return False
+    return True
+
+
+def device_hash_of(token: str) -> str | None:
+    """The stored form of a valid device token; None for a forged or empty one."""
+    try:
+        return _device_hash(token)
+    except Refused:
+        return None
+
+
 def _address_hash(address: str) -> str:
     if not address:
         return ""
