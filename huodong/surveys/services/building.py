@@ -179,14 +179,17 @@ def question_add(
         )
     last = survey.questions.aggregate(last=Max("position"))["last"] or 0
     if show_if is not None:
-        condition = Question.objects.filter(pk=show_if.question_id).first()
+        condition = (
+            Question.objects.select_related("section").filter(pk=show_if.question_id).first()
+        )
         if (
             condition is None
             or condition.survey_id != survey.pk
-            or condition.kind not in (CHOICE_KINDS)
+            or condition.kind not in CHOICE_KINDS
+            or condition.section.position > section.position
         ):
             raise Refused(
-                _("A question can depend only on a choice question of the same questionnaire."),
+                _("A question can depend only on an earlier choice question of this survey."),
                 code="condition",
             )
     question = Question.objects.create(
@@ -225,18 +228,33 @@ def question_add(
 
 @transaction.atomic
 def option_labels_set(*, actor: User, question: Question, labels: Sequence[str]) -> None:
-    """Replace a question's options (before any answer)."""
+    """Replace a question's options (before any answer). An option whose text stays keeps its
+    identity, so the questions shown only after it keep their condition; an option that a
+    condition depends on cannot be removed."""
     survey = _locked(question.survey)
     _check_manager(actor, survey.office_id)
     _check_not_frozen(survey)
     cleaned = _clean_labels(labels, limit=MAX_OPTIONS, what=_("options"))
     if question.kind in OPTION_KINDS and len(cleaned) < 2:
         raise Refused(_("A choice needs at least two options."), code="options_missing")
-    question.options.all().delete()
-    Option.objects.bulk_create(
-        Option(question=question, position=number, label=label)
-        for number, label in enumerate(cleaned, start=1)
-    )
+    current = {option.label: option for option in question.options.all()}
+    removed = [option.pk for label, option in current.items() if label not in cleaned]
+    if Question.objects.filter(show_if_id__in=removed).exists():
+        raise Refused(
+            _("Another question is shown only after an option you removed; change it first."),
+            code="option_in_condition",
+        )
+    Option.objects.filter(pk__in=removed).delete()
+    kept, created = [], []
+    for number, label in enumerate(cleaned, start=1):
+        option = current.get(label)
+        if option is None:
+            created.append(Option(question=question, position=number, label=label))
+        else:
+            option.position = number
+            kept.append(option)
+    Option.objects.bulk_update(kept, ["position"])
+    Option.objects.bulk_create(created)
     audit_record(
         actor=actor,
         action="survey.options_set",
@@ -259,30 +277,40 @@ def question_delete(*, actor: User, question: Question) -> None:
     question.delete()
 
 
+def _in_order(survey: Survey) -> list[Question]:
+    """The survey's questions as people see them: section by section."""
+    return list(survey.questions.order_by("section__position", "section_id", "position", "id"))
+
+
 @transaction.atomic
 def question_move(*, actor: User, question: Question, by: int) -> None:
-    """Swap a question with its neighbour (`by` -1: up, 1: down) across the whole survey; a
-    question never moves above the question it depends on."""
+    """Move a question one place up (`by` -1) or down (1) in the order people see; past the
+    edge of its section it joins the neighbouring section. A question never moves above the
+    question it depends on, nor below one that depends on it."""
     survey = _locked(question.survey)
     _check_manager(actor, survey.office_id)
     _check_not_frozen(survey)
-    ordered = list(survey.questions.order_by("position", "id"))
+    ordered = _in_order(survey)
     index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
     other_index = index + (1 if by > 0 else -1)
     if not 0 <= other_index < len(ordered):
         return
     mine, other = ordered[index], ordered[other_index]
-    first, second = (mine, other) if other_index > index else (other, mine)
-    if second.show_if_id is not None and second.show_if_id in set(
-        first.options.values_list("pk", flat=True)
-    ):
-        raise Refused(_("A question cannot come before the question it depends on."), code="order")
-    mine.position, other.position = other.position, mine.position
-    if mine.position == other.position:
-        mine.position, other.position = other_index + 1, index + 1
     if mine.section_id != other.section_id:
+        # Across a section's edge, one step is joining the next section at its near end.
         mine.section_id = other.section_id
-    Question.objects.bulk_update([mine, other], ["position", "section"])
+    else:
+        upper, lower = (other, mine) if other_index < index else (mine, other)
+        if lower.show_if_id is not None and lower.show_if_id in set(
+            upper.options.values_list("pk", flat=True)
+        ):
+            raise Refused(
+                _("A question cannot come before the question it depends on."), code="order"
+            )
+        ordered[index], ordered[other_index] = other, mine
+    for number, item in enumerate(ordered, start=1):
+        item.position = number
+    Question.objects.bulk_update(ordered, ["position", "section"])
     audit_record(
         actor=actor, action="survey.question_move", obj=survey, changes={"question": question.pk}
     )

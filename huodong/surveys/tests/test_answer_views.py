@@ -262,6 +262,9 @@ def test_the_office_previews_a_draft_and_nobody_else_does(
     assert 'type="submit"' not in html.split('class="survey-form"')[1]
     assert 'method="post"' not in html.split('class="survey-form"')[1].split(">")[0]
     assert DEVICE_COOKIE not in response.cookies
+    # The builder frames the preview; the real page may not be framed by anyone.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert client.get(answer_url(survey))["X-Frame-Options"] == "DENY"
     # Without ?preview=1 the draft stays unpublished, for the office too.
     assert client.get(answer_url(draft)).status_code == 404
 

@@ -167,3 +167,69 @@ def test_options_can_be_replaced_before_answers(office, director):
     )
     option_labels_set(actor=director, question=question, labels=["丙", "丁", "戊"])
     assert list(question.options.values_list("label", flat=True)) == ["丙", "丁", "戊"]
+
+
+def test_moving_past_a_section_edge_joins_the_next_section(office, director):
+    survey = survey_create(actor=director, office=office, title="问卷")
+    first = survey.sections.get()
+    second = section_add(actor=director, survey=survey, title="第二部分")
+
+    def add(section, text):
+        return question_add(actor=director, section=section, kind="short_text", text=text)
+
+    a, b = add(first, "A"), add(first, "B")
+    c = add(second, "C")
+    d = add(first, "D")  # added last, shown at the end of the first section
+
+    def shown():
+        return [
+            (q.section_id, q.text)
+            for q in survey.questions.order_by("section__position", "position", "id")
+        ]
+
+    assert shown() == [(first.pk, "A"), (first.pk, "B"), (first.pk, "D"), (second.pk, "C")]
+    question_move(actor=director, question=d, by=-1)  # within the section: above B
+    assert shown() == [(first.pk, "A"), (first.pk, "D"), (first.pk, "B"), (second.pk, "C")]
+    question_move(actor=director, question=c, by=-1)  # up across the edge: end of the first
+    assert shown() == [(first.pk, "A"), (first.pk, "D"), (first.pk, "B"), (first.pk, "C")]
+    question_move(actor=director, question=a, by=-1)  # already first: nothing
+    assert shown()[0] == (first.pk, "A")
+    del b
+
+
+def test_a_condition_cannot_point_to_a_later_section(office, director):
+    survey = survey_create(actor=director, office=office, title="问卷")
+    first = survey.sections.get()
+    second = section_add(actor=director, survey=survey, title="第二部分")
+    later = question_add(
+        actor=director, section=second, kind="single", text="?", options=["是", "否"]
+    )
+    with pytest.raises(Refused) as refused:
+        question_add(
+            actor=director,
+            section=first,
+            kind="short_text",
+            text="为什么",
+            show_if=later.options.first(),
+        )
+    assert refused.value.code == "condition"
+
+
+def test_editing_options_keeps_the_conditions_on_options_that_stay(office, director):
+    survey = survey_create(actor=director, office=office, title="问卷")
+    section = survey.sections.get()
+    choice = question_add(
+        actor=director, section=section, kind="single", text="?", options=["满意", "不满意"]
+    )
+    unhappy = choice.options.get(label="不满意")
+    reason = question_add(
+        actor=director, section=section, kind="short_text", text="原因", show_if=unhappy
+    )
+    option_labels_set(actor=director, question=choice, labels=["非常满意", "满意", "不满意"])
+    reason.refresh_from_db()
+    assert reason.show_if_id == unhappy.pk
+    assert list(choice.options.values_list("label", flat=True)) == ["非常满意", "满意", "不满意"]
+    with pytest.raises(Refused) as refused:
+        option_labels_set(actor=director, question=choice, labels=["满意", "一般"])
+    assert refused.value.code == "option_in_condition"
+    assert choice.options.count() == 3

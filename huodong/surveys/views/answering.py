@@ -275,7 +275,10 @@ def answer(request: HttpRequest, key: str) -> HttpResponse:
     survey, membership, preview = _survey_for_answering(request, key)
     staff = survey.audience == Audience.STAFF
     if preview:
-        return _page(request, survey, state=_state(survey), preview=True)
+        response = _page(request, survey, state=_state(survey), preview=True)
+        # The builder shows the preview inside a phone frame of this site; nothing else may.
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
     if staff and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can_answer(membership, survey):
