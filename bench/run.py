@@ -54,10 +54,10 @@ def p(samples: list[float], q: float) -> float:
 
 def main() -> int:
     engine = setup_django()
-    from bench import originality, participation, plan_import, plan_pages
+    from bench import originality, participation, plan_import, plan_pages, surveys, surveys_load
 
     rows: list[tuple[str, str, str]] = []
-    for module in (plan_import, plan_pages, participation, originality):
+    for module in (plan_import, plan_pages, participation, originality, surveys, surveys_load):
         rows.extend(module.run(timed=timed, p=p))
     width = max(len(r[0]) for r in rows)
     for name, figure, target in rows:

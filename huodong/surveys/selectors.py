@@ -90,10 +90,13 @@ def survey_results(survey: Survey) -> list[QuestionResult]:
         "question_id", "key", "count"
     ):
         counts.setdefault(question_id, {})[key] = count
-    return [_result(q, options.get(q.pk, []), counts.get(q.pk, {})) for q in questions]
+    return [result_from_counts(q, options.get(q.pk, []), counts.get(q.pk, {})) for q in questions]
 
 
-def _result(question: Question, options: list[Option], counts: dict[str, int]) -> QuestionResult:
+def result_from_counts(
+    question: Question, options: list[Option], counts: dict[str, int]
+) -> QuestionResult:
+    """A question's result from its counts by tally key (kept, or counted from the answers)."""
     answered = counts.get("n", 0)
     result = QuestionResult(question=question, answered=answered)
     kind = question.kind

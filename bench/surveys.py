@@ -1,0 +1,394 @@
+"""Questionnaire results and exports at the issue's scale: a public survey of ten questions
+(single and multiple choice with "other", two ratings, a matrix, a ranking, two texts) with
+250,000 responses, about 3.4 million answer rows.
+
+The responses are generated (seeded) and inserted with bulk inserts, a tenth first and then the
+rest, and the tallies are recounted after each load (`survey_tallies_rebuild`), as after an
+import. The pages are fetched through the test client as the office director: the results page
+at both sizes (its SQL query count must not change), then at full size the pages that count the
+answers themselves (a filter, a cross-tabulation, the text answers). Each export runs in a
+fresh process (`python -m bench.surveys export …`) so that its peak memory is its own: the
+kernel's high-water mark of the process (VmHWM, reset at its start through
+/proc/self/clear_refs), the whole process with Django included.
+
+`HUODONG_BENCH_SURVEY_RESPONSES` sets a smaller size to try the benchmark quickly.
+`python -m bench.surveys` runs it alone (on a throw-away SQLite, or DATABASE_URL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESPONSES = int(os.environ.get("HUODONG_BENCH_SURVEY_RESPONSES", "250000"))
+BATCH = 5_000  # responses per bulk insert (their answers go in the same round)
+PAGE_RUNS = 20
+# The pages that count the answers themselves take seconds at full size: fewer runs.
+COUNTING_RUNS = 5
+USERNAME = "bench-surveys-director"
+TABLES = ("surveys_response", "surveys_answer", "surveys_answertally")
+
+SATISFACTION = ["非常满意", "满意", "一般", "不满意", "非常不满意"]
+SATISFACTION_WEIGHTS = [35, 40, 15, 7, 3]
+SERVICES = ["不动产登记", "社保", "公积金", "税务", "市场准入", "出入境"]
+COMPANIES = ["宿迁市某某贸易有限公司", "个体工商户", "宿城区某某餐饮店", "江苏某某建设集团"]
+PHRASES = [
+    "窗口工作人员态度很好",
+    "排队时间有点长",
+    "希望增加周末服务",
+    "材料一次告知清楚",
+    "网上办理还不太方便",
+    "自助机经常故障",
+    "停车位太少",
+    "办事效率明显提高",
+    "导办人员很热情",
+    "希望推行一网通办",
+]
+
+
+# --- Building the data ------------------------------------------------------------------------
+
+
+def build_survey():
+    """An office, its director (a login) and the published survey; (survey, questions)."""
+    from huodong.orgs.models import Office, Role, Unit, UnitKind
+    from huodong.orgs.services import person_create, person_grant_login, role_assign
+    from huodong.surveys.models import Audience, QuestionKind
+    from huodong.surveys.services import question_add, survey_create, survey_publish
+
+    office = Office.objects.create(name="问卷基准办公室")
+    unit = Unit.objects.create(office=office, name="宣传室", kind=UnitKind.DEPARTMENT)
+    person = person_create(actor=None, office=office, name="基准主任", unit=unit)
+    director = person_grant_login(
+        actor=None, person=person, username=USERNAME, password="Bench-pass-2018"
+    )
+    role_assign(actor=None, person=person, role=Role.OFFICE_DIRECTOR)
+    survey = survey_create(
+        actor=director, office=office, title="政务服务满意度调查（基准）", audience=Audience.PUBLIC
+    )
+    section = survey.sections.get()
+
+    def add(key: str, kind: str, text: str, **extra):
+        questions[key] = question_add(
+            actor=director, section=section, kind=kind, text=text, **extra
+        )
+
+    questions: dict = {}
+    add("satisfaction", QuestionKind.SINGLE, "您对本次办事体验是否满意？", options=SATISFACTION)
+    add("purpose", QuestionKind.SINGLE, "您是为谁办事？", options=["个人", "企业", "代办", "其他"])
+    add(
+        "services",
+        QuestionKind.MULTIPLE,
+        "您办理了哪些业务？",
+        options=SERVICES,
+        max_choices=3,
+        has_other=True,
+    )
+    add("score", QuestionKind.RATING, "总体评分", scale=(1, 5), scale_labels=("很差", "很好"))
+    add("wait", QuestionKind.RATING, "等候时间评分", scale=(1, 10))
+    add(
+        "matrix",
+        QuestionKind.MATRIX,
+        "请评价以下方面",
+        options=["好", "一般", "差"],
+        rows=["环境", "效率", "态度", "指引"],
+    )
+    add("rank", QuestionKind.RANKING, "请按重要性排序", options=["速度", "态度", "便利", "公开"])
+    add("first", QuestionKind.SINGLE, "是否第一次来大厅办事？", options=["是", "否"])
+    add("company", QuestionKind.SHORT_TEXT, "您的单位（可不填）")
+    add("advice", QuestionKind.LONG_TEXT, "您的意见和建议")
+    survey_publish(actor=director, survey=survey)
+    survey.refresh_from_db()
+    return survey, questions
+
+
+def _answers_of(rng: random.Random, response_id: int, q: dict, options: dict) -> list:
+    """One response's answers, as the answering service would save them."""
+    from huodong.surveys.models import Answer  # (imported once: then a dictionary look-up)
+
+    out: list = []
+
+    def add(key: str, **values) -> None:
+        out.append(Answer(response_id=response_id, question_id=q[key].pk, **values))
+
+    place = rng.choices(range(len(SATISFACTION)), SATISFACTION_WEIGHTS)[0]
+    add("satisfaction", option_id=options["satisfaction"][place])
+    add("purpose", option_id=rng.choice(options["purpose"]))
+    for option_id in sorted(rng.sample(options["services"], rng.randint(1, 3))):
+        add("services", option_id=option_id)
+    if rng.random() < 0.05:
+        add("services", text=f"其他业务{rng.randint(1, 50)}", is_other=True)
+    add("score", value=max(1, min(5, 5 - place + rng.choice((-1, 0, 0, 1)))))
+    add("wait", value=rng.randint(1, 10))
+    if rng.random() < 0.9:
+        for row in range(4):
+            add("matrix", option_id=rng.choice(options["matrix"]), row=row)
+    if rng.random() < 0.7:
+        ranked = list(options["rank"])
+        rng.shuffle(ranked)
+        for number, option_id in enumerate(ranked, start=1):
+            add("rank", option_id=option_id, value=number)
+    if rng.random() < 0.8:
+        add("first", option_id=rng.choice(options["first"]))
+    if rng.random() < 0.2:
+        add("company", text=rng.choice(COMPANIES))
+    if rng.random() < 0.3:
+        add("advice", text="，".join(rng.sample(PHRASES, rng.randint(1, 4))) + "。")
+    return out
+
+
+def grow(survey, q: dict, *, first: int, last: int, seed: int = 2018) -> int:
+    """Insert responses number `first` to `last - 1` and their answers; the answers' count."""
+    from huodong.surveys.models import Answer, Option, Response
+    from huodong.surveys.services import survey_tallies_rebuild
+
+    rng = random.Random(seed + first)
+    options: dict[str, list[int]] = {}
+    for key, question in q.items():
+        options[key] = list(
+            Option.objects.filter(question=question)
+            .order_by("position")
+            .values_list("pk", flat=True)
+        )
+    start = dt.datetime(2018, 6, 1, 1, tzinfo=dt.UTC)
+    answers = 0
+    for low in range(first, last, BATCH):
+        responses = Response.objects.bulk_create(
+            Response(
+                survey=survey,
+                submitted_at=start + dt.timedelta(seconds=12 * number),
+                address_hash="",
+            )
+            for number in range(low, min(last, low + BATCH))
+        )
+        batch = [a for r in responses for a in _answers_of(rng, r.pk, q, options)]
+        Answer.objects.bulk_create(batch, batch_size=BATCH)
+        answers += len(batch)
+    survey_tallies_rebuild(survey_id=survey.pk)
+    return answers
+
+
+def settle() -> None:
+    """What autovacuum does after a bulk load (PostgreSQL): statistics, the visibility map."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+# --- Measuring --------------------------------------------------------------------------------
+
+
+def _page_row(
+    client, label: str, url: str, *, timed, p, target: str, repeat: int = PAGE_RUNS
+) -> tuple[str, str, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    samples = timed(lambda: client.get(url), repeat=repeat)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return (
+        label,
+        f"p50 {p(samples, 0.5):.0f} ms, p95 {p(samples, 0.95):.0f} ms, {len(queries)} queries",
+        target,
+    )
+
+
+def _export_in_fresh_process(survey_id: int, extension: str) -> dict:
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.surveys", "export", str(survey_id), extension],
+        cwd=root,
+        env=dict(os.environ),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run(*, timed, p) -> list[tuple[str, str, str]]:
+    from django.test import Client
+    from django.urls import reverse
+
+    from huodong.orgs.models import User
+
+    survey, q = build_survey()
+    client = Client()
+    client.force_login(User.objects.get(username=USERNAME))
+    results_url = reverse("surveys:results", args=[survey.pk])
+    rows: list[tuple[str, str, str]] = []
+    loaded = answers = 0
+    for size in (RESPONSES // 10, RESPONSES):
+        start = time.perf_counter()
+        answers += grow(survey, q, first=loaded, last=size)
+        loaded = size
+        settle()
+        rows.append(
+            (
+                f"surveys: insert responses up to {size:,} ({answers:,} answers) and recount "
+                "the tallies",
+                f"{time.perf_counter() - start:.1f} s",
+                "setup",
+            )
+        )
+        rows.append(
+            _page_row(
+                client,
+                f"surveys: results page, 10 questions, {size:,} responses",
+                results_url,
+                timed=timed,
+                p=p,
+                target="< 300 ms, queries constant",
+            )
+        )
+    full = f"{RESPONSES:,} responses"
+    satisfied = q["satisfaction"].options.order_by("position")[1]
+    rows.append(
+        _page_row(
+            client,
+            f"surveys: results filtered by one option (“{satisfied.label}”, ~40%), {full}",
+            f"{results_url}?filter={satisfied.pk}",
+            timed=timed,
+            p=p,
+            target="recorded (counts the answers)",
+            repeat=COUNTING_RUNS,
+        )
+    )
+    rows.append(
+        _page_row(
+            client,
+            f"surveys: cross-tabulation single × multiple choice, {full}",
+            reverse("surveys:results_crosstab", args=[survey.pk])
+            + f"?rows={q['satisfaction'].pk}&cols={q['services'].pk}",
+            timed=timed,
+            p=p,
+            target="recorded (counts the answers)",
+            repeat=COUNTING_RUNS,
+        )
+    )
+    texts_url = reverse("surveys:results_texts", args=[survey.pk, q["advice"].pk])
+    rows.append(
+        _page_row(
+            client,
+            f"surveys: text answers, first page of ~{RESPONSES * 3 // 10:,}",
+            texts_url,
+            timed=timed,
+            p=p,
+            target="recorded",
+        )
+    )
+    rows.append(
+        _page_row(
+            client,
+            "surveys: text answers searched (“排队”)",
+            f"{texts_url}?q=排队",
+            timed=timed,
+            p=p,
+            target="recorded",
+        )
+    )
+    for extension in ("csv", "xlsx"):
+        figures = _export_in_fresh_process(survey.pk, extension)
+        rows.append(
+            (
+                f"surveys: export .{extension} of {figures['rows']:,} responses "
+                "(a fresh process, streamed to the end)",
+                f"{figures['seconds']:.1f} s, {figures['bytes'] / 2**20:,.1f} MiB; peak memory "
+                f"{figures['peak_mib']:,.0f} MiB (the process at start "
+                f"{figures['start_mib']:,.0f} MiB)",
+                "time recorded; peak < 300 MB",
+            )
+        )
+    return rows
+
+
+# --- One export in a fresh process ------------------------------------------------------------
+
+
+def _status_kib(field: str) -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _peak_kib() -> int:
+    found = _status_kib("VmHWM")
+    if found is not None:
+        return found
+    # ru_maxrss: KiB on Linux (this process's own since its exec: it starts small).
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def export_main(survey_id: int, extension: str) -> None:
+    with contextlib.suppress(OSError):
+        # Resets the high-water mark of this process's memory to what it holds now.
+        Path("/proc/self/clear_refs").write_text("5")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huodong.config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from huodong.orgs.models import User
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(User.objects.get(username=USERNAME))
+    url = reverse(f"surveys:export_{extension}", args=[survey_id])
+    start_kib = _status_kib("VmRSS") or _peak_kib()
+    start = time.perf_counter()
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    size = 0
+    for piece in response.streaming_content:
+        size += len(piece)
+    response.close()
+    seconds = time.perf_counter() - start
+    from huodong.surveys.models import Response
+
+    print(
+        json.dumps(
+            {
+                "extension": extension,
+                "rows": Response.objects.filter(survey_id=survey_id).count(),
+                "bytes": size,
+                "seconds": seconds,
+                "peak_mib": _peak_kib() / 1024,
+                "start_mib": start_kib / 1024,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["export"]:
+        export_main(int(sys.argv[2]), sys.argv[3])
+    else:
+        from bench import run as bench_run
+
+        bench_run.setup_django()
+        found = run(timed=bench_run.timed, p=bench_run.p)
+        width = max(len(row[0]) for row in found)
+        for name, figure, target in found:
+            print(f"{name.ljust(width)}  {figure}  ({target})")
