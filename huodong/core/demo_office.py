@@ -28,8 +28,8 @@ from huodong.orgs.services import (
 )
 from huodong.originality.services import reference_text_add
 from huodong.participation.demo import build_participation_demo
-from huodong.surveys.demo import build_surveys_demo
 from huodong.supervision.demo import build_supervision_demo
+from huodong.surveys.demo import build_surveys_demo
 
 OFFICE_NAME = "宿迁市政务服务管理办公室"
 DEMO_PASSWORD = "Huodong@2018"
