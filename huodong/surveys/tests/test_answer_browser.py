@@ -79,3 +79,32 @@ def test_a_phone_answers_the_hall_survey(live_server, transactional_db, hall_sur
     page.goto(f"{live_server.url}/s/{survey.public_key}/")
     assert page.locator("form.survey-form").count() == 0
     assert page.locator(".survey-state").is_visible()
+
+
+def test_a_phone_answers_the_demo_questionnaire_from_its_public_link(live_server, demo, phone_page):
+    from huodong.surveys.models import Survey
+
+    survey = Survey.objects.get()
+    before = survey.response_count
+    connection.close()
+    page = phone_page
+    page.goto(f"{live_server.url}/s/{survey.public_key}/")
+    page.get_by_label("税务", exact=True).check()
+    page.locator("input[type=radio][value='5']").first.check()
+    page.get_by_label("网上办理", exact=True).check()
+    met = page.get_by_text("请简要说明遇到的情况")
+    page.get_by_label("有", exact=True).check()
+    assert met.is_visible()
+    page.get_by_label("没有", exact=True).check()
+    page.locator("textarea").last.fill("建议增加自助办理设备。")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("button.survey-submit")
+    page.wait_for_selector(".survey-thanks")
+    survey.refresh_from_db()
+    try:
+        assert survey.response_count == before + 1
+        latest = Response.objects.filter(survey=survey).order_by("-pk").first()
+        texts = set(latest.answers.exclude(text="").values_list("text", flat=True))
+        assert texts == {"建议增加自助办理设备。"}
+    finally:
+        connection.close()
