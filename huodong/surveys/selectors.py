@@ -23,7 +23,7 @@ from huodong.surveys.models import (
     Response,
     Survey,
 )
-from huodong.surveys.permissions import RESULT_ROLES
+from huodong.surveys.permissions import RESULT_ROLES, can_manage_surveys, can_see_results
 from huodong.surveys.services.answering import device_hash_of
 
 
@@ -37,6 +37,27 @@ def surveys_visible_to(membership: Membership) -> QuerySet[Survey]:
     if membership.office_id is not None and not membership.is_superuser:
         surveys = surveys.filter(office_id=membership.office_id)
     return surveys.order_by("-created_at", "-id")
+
+
+def survey_by_public_key(key: str) -> Survey | None:
+    """The survey a public link names (any state: the caller decides what may be shown)."""
+    return Survey.objects.select_related("office").filter(public_key=key).first()
+
+
+def survey_managed(membership: Membership, survey_id: int) -> Survey | None:
+    """The survey, if the member may build it; None for a missing or another office's one."""
+    survey = Survey.objects.select_related("office", "campaign").filter(pk=survey_id).first()
+    if survey is None or not can_manage_surveys(membership, survey.office_id):
+        return None
+    return survey
+
+
+def survey_results_visible(membership: Membership, survey_id: int) -> Survey | None:
+    """The survey, if the member may see its results."""
+    survey = Survey.objects.filter(pk=survey_id).first()
+    if survey is None or not can_see_results(membership, survey):
+        return None
+    return survey
 
 
 def has_answered(survey: Survey, *, person: Person | None, device_token: str) -> bool:

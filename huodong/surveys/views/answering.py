@@ -36,7 +36,7 @@ from huodong.surveys.models import (
     Survey,
 )
 from huodong.surveys.permissions import can_answer, can_manage_surveys
-from huodong.surveys.selectors import has_answered
+from huodong.surveys.selectors import has_answered, survey_by_public_key, survey_managed
 from huodong.surveys.services import device_token_new, response_submit
 from huodong.surveys.services.answering import (
     MAX_LONG_TEXT,
@@ -207,7 +207,7 @@ def _set_device_cookie(response: HttpResponse) -> None:
 def _survey_for_answering(request: HttpRequest, key: str) -> tuple[Survey, Membership, bool]:
     """The survey of a public key, the member, and whether this is the office's preview. Raises
     404 for what the user may not answer."""
-    survey = Survey.objects.select_related("office").filter(public_key=key).first()
+    survey = survey_by_public_key(key)
     if survey is None:
         raise Http404
     membership = membership_of(request.user)
@@ -345,7 +345,7 @@ def _submit(request: HttpRequest, survey: Survey, token: str) -> HttpResponse:
 
 @require_GET
 def thanks(request: HttpRequest, key: str) -> HttpResponse:
-    survey = Survey.objects.select_related("office").filter(public_key=key).first()
+    survey = survey_by_public_key(key)
     if survey is None or survey.published_at is None or survey.is_template:
         raise Http404
     if survey.audience == Audience.STAFF and not request.user.is_authenticated:
@@ -368,8 +368,8 @@ def _qr_svg(url: str) -> str:
 @login_required
 @require_GET
 def poster(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey = Survey.objects.select_related("office").filter(pk=survey_id, is_template=False).first()
-    if survey is None or not can_manage_surveys(membership_of(request.user), survey.office_id):
+    survey = survey_managed(membership_of(request.user), survey_id)
+    if survey is None or survey.is_template:
         raise Http404
     url = public_url(request, survey)
     return render(

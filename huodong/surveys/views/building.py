@@ -45,7 +45,7 @@ from huodong.surveys.models import (
     Survey,
 )
 from huodong.surveys.permissions import RESULT_ROLES, can_manage_surveys
-from huodong.surveys.selectors import surveys_visible_to
+from huodong.surveys.selectors import survey_managed, surveys_visible_to
 from huodong.surveys.services.answering import survey_is_open
 
 PAGE_SIZE = 20
@@ -102,8 +102,8 @@ def _office(request: HttpRequest, membership: Membership) -> Office:
 
 
 def _managed_survey(request: HttpRequest, survey_id: int) -> Survey:
-    survey = Survey.objects.select_related("campaign").filter(pk=survey_id).first()
-    if survey is None or not can_manage_surveys(membership_of(request.user), survey.office_id):
+    survey = survey_managed(membership_of(request.user), survey_id)
+    if survey is None:
         raise Http404
     return survey
 

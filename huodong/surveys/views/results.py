@@ -40,7 +40,7 @@ from huodong.surveys.models import (
     QuestionKind,
     Survey,
 )
-from huodong.surveys.permissions import can_manage_surveys, can_see_results
+from huodong.surveys.permissions import can_manage_surveys
 from huodong.surveys.results_filtered import (
     TEXTS_PER_PAGE,
     crosstab,
@@ -48,7 +48,12 @@ from huodong.surveys.results_filtered import (
     filtered_results,
     text_answers,
 )
-from huodong.surveys.selectors import OptionCount, QuestionResult, survey_results
+from huodong.surveys.selectors import (
+    OptionCount,
+    QuestionResult,
+    survey_results,
+    survey_results_visible,
+)
 from huodong.surveys.services import answer_send_to_pool
 
 # The SVG bar chart's geometry, in its own units (it scales to the page's width).
@@ -63,8 +68,8 @@ AUTO_REFRESH = 30
 
 def _survey_for(request: HttpRequest, survey_id: int) -> Survey:
     """The survey, if the user may see its results (404 otherwise)."""
-    survey = Survey.objects.filter(pk=survey_id).first()
-    if survey is None or not can_see_results(membership_of(request.user), survey):
+    survey = survey_results_visible(membership_of(request.user), survey_id)
+    if survey is None:
         raise Http404
     return survey
 
