@@ -180,6 +180,11 @@ class OptionsForm(forms.Form):
         return lines(self.cleaned_data["labels"])
 
 
+class WordingForm(forms.Form):
+    text = forms.CharField(label=_("Question"), max_length=500)
+    help_text = forms.CharField(label=_("Hint"), max_length=500, required=False)
+
+
 class MoveForm(forms.Form):
     by = forms.TypedChoiceField(choices=[("-1", "up"), ("1", "down")], coerce=int)
 

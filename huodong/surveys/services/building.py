@@ -264,6 +264,28 @@ def option_labels_set(*, actor: User, question: Question, labels: Sequence[str])
 
 
 @transaction.atomic
+def question_reword(*, actor: User, question: Question, text: str, help_text: str = "") -> Question:
+    """Change a question's wording and hint, answers or not: a typo fixed does not change what
+    the answers mean (its type, options and rules stay frozen)."""
+    survey = _locked(question.survey)
+    _check_manager(actor, survey.office_id)
+    text = text.strip()
+    if not text:
+        raise Refused(_("Write the question."), code="text_missing")
+    before = {"text": question.text, "help_text": question.help_text}
+    question.text = text[:500]
+    question.help_text = help_text.strip()[:500]
+    question.save(update_fields=["text", "help_text"])
+    audit_record(
+        actor=actor,
+        action="survey.question_reword",
+        obj=survey,
+        changes={"question": question.pk, "before": before, "text": question.text},
+    )
+    return question
+
+
+@transaction.atomic
 def question_delete(*, actor: User, question: Question) -> None:
     survey = _locked(question.survey)
     _check_manager(actor, survey.office_id)

@@ -465,7 +465,9 @@ def test_a_survey_with_answers_is_frozen(draft, director, as_user):
     assert 'id="frozen"' in html
     assert "Frozen — copy to edit." in html
     section = draft.sections.get()
-    assert "/questions/" not in html  # adding, moving, deleting, editing options
+    for action in ("/questions/add/", "/move/", "/delete/", "/options/"):
+        assert action not in html  # adding, moving, deleting, editing options
+    assert "/wording/" in html  # fixing a typo stays possible
     assert url("section_add", draft.pk) not in html
 
     before = snapshot()
@@ -534,3 +536,23 @@ def test_the_builder_keeps_its_query_count(draft, director, as_user, django_asse
     assert _count(client, url("build", draft.pk)) == few
     with django_assert_max_num_queries(12):
         client.get(url("build", draft.pk))
+
+
+def test_the_wording_is_edited_from_the_build_page_by_the_office_only(
+    client, hall_survey, director, staff
+):
+    from django.urls import reverse
+
+    survey, q = hall_survey
+    target = reverse("surveys:question_wording", args=[survey.pk, q["name"].pk])
+    client.force_login(staff)
+    assert client.post(target, {"text": "改掉"}).status_code == 404
+    client.force_login(director)
+    assert target in client.get(reverse("surveys:build", args=[survey.pk])).content.decode()
+    response = client.post(target, {"text": "您所在的单位", "help_text": ""})
+    assert response.status_code == 302
+    q["name"].refresh_from_db()
+    assert q["name"].text == "您所在的单位"
+    client.post(target, {"text": ""})  # refused: nothing changes
+    q["name"].refresh_from_db()
+    assert q["name"].text == "您所在的单位"

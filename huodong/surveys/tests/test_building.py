@@ -233,3 +233,27 @@ def test_editing_options_keeps_the_conditions_on_options_that_stay(office, direc
         option_labels_set(actor=director, question=choice, labels=["满意", "一般"])
     assert refused.value.code == "option_in_condition"
     assert choice.options.count() == 3
+
+
+def test_wording_can_be_fixed_even_after_answers(hall_survey, director, staff):
+    from huodong.surveys.services import question_reword
+
+    survey, q = hall_survey
+    response_submit(
+        survey=survey,
+        actor=None,
+        data={f"q{q['satisfied'].pk}": [str(q["satisfied"].options.first().pk)]},
+        device_token=device_token_new(),
+    )
+    reworded = question_reword(
+        actor=director, question=q["name"], text=" 您所在的单位（可不填） ", help_text="企业名称"
+    )
+    assert (reworded.text, reworded.help_text) == ("您所在的单位（可不填）", "企业名称")
+    with pytest.raises(Refused):
+        question_reword(actor=director, question=q["name"], text="  ")
+    with pytest.raises(NotAllowed):
+        question_reword(actor=staff, question=q["name"], text="改掉")
+    q["name"].refresh_from_db()
+    assert q["name"].text == "您所在的单位（可不填）"
+    record = AuditRecord.objects.get(action="survey.question_reword")
+    assert record.changes["before"]["text"] == "您的单位（可不填）"

@@ -35,6 +35,7 @@ from huodong.surveys.forms import (
     QuestionForm,
     SectionForm,
     SurveyForm,
+    WordingForm,
 )
 from huodong.surveys.models import (
     CHOICE_KINDS,
@@ -392,6 +393,31 @@ def question_options(request: HttpRequest, survey_id: int, question_id: int) -> 
     return _to_build(question.survey, f"question-{question.pk}")
 
 
+@login_required
+@require_POST
+def question_wording(request: HttpRequest, survey_id: int, question_id: int) -> HttpResponse:
+    """The question's wording and hint: editable even once answered (see `question_reword`)."""
+    question = _managed_question(request, survey_id, question_id)
+    form = WordingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the question."))
+        return _to_build(question.survey, f"question-{question.pk}")
+    try:
+        services.question_reword(
+            actor=_actor(request),
+            question=question,
+            text=form.cleaned_data["text"],
+            help_text=form.cleaned_data["help_text"],
+        )
+    except NotAllowed as exc:
+        raise Http404 from exc
+    except Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Wording saved."))
+    return _to_build(question.survey, f"question-{question.pk}")
+
+
 # --- Publishing, closing, copying ---------------------------------------------------------
 
 
@@ -487,6 +513,11 @@ urlpatterns: list[URLPattern] = [
         "<int:survey_id>/questions/<int:question_id>/options/",
         question_options,
         name="question_options",
+    ),
+    path(
+        "<int:survey_id>/questions/<int:question_id>/wording/",
+        question_wording,
+        name="question_wording",
     ),
     path("<int:survey_id>/publish/", survey_publish, name="publish"),
     path("<int:survey_id>/close/", survey_close, name="close"),
