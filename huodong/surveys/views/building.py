@@ -9,6 +9,7 @@ them anyway).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -116,6 +117,20 @@ def _managed_question(request: HttpRequest, survey_id: int, question_id: int) ->
         raise Http404
     question.survey = survey
     return question
+
+
+def _act(request: HttpRequest, call: Callable[[], object], *, done: str = "") -> None:
+    """Run a builder service for a button on the build page: a refusal becomes a message on
+    the page it returns to, an action the user may not take a 404."""
+    try:
+        call()
+    except NotAllowed as exc:
+        raise Http404 from exc
+    except Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        if done:
+            messages.success(request, done)
 
 
 def _to_build(survey: Survey, anchor: str = "") -> HttpResponse:
@@ -346,12 +361,8 @@ def question_move(request: HttpRequest, survey_id: int, question_id: int) -> Htt
     form = MoveForm(request.POST)
     if not form.is_valid():
         raise Http404
-    try:
-        services.question_move(actor=_actor(request), question=question, by=form.cleaned_data["by"])
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except Refused as exc:
-        messages.error(request, exc.message)
+    by = form.cleaned_data["by"]
+    _act(request, lambda: services.question_move(actor=_actor(request), question=question, by=by))
     return _to_build(question.survey, f"question-{question.pk}")
 
 
@@ -359,14 +370,11 @@ def question_move(request: HttpRequest, survey_id: int, question_id: int) -> Htt
 @require_POST
 def question_delete(request: HttpRequest, survey_id: int, question_id: int) -> HttpResponse:
     question = _managed_question(request, survey_id, question_id)
-    try:
-        services.question_delete(actor=_actor(request), question=question)
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except Refused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Question deleted."))
+    _act(
+        request,
+        lambda: services.question_delete(actor=_actor(request), question=question),
+        done=_("Question deleted."),
+    )
     return _to_build(question.survey)
 
 
@@ -380,16 +388,13 @@ def question_options(request: HttpRequest, survey_id: int, question_id: int) -> 
     if not form.is_valid():
         messages.error(request, _("A choice needs at least two options."))
         return _to_build(question.survey, f"question-{question.pk}")
-    try:
-        services.option_labels_set(
+    _act(
+        request,
+        lambda: services.option_labels_set(
             actor=_actor(request), question=question, labels=form.labels_list()
-        )
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except Refused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Options saved."))
+        ),
+        done=_("Options saved."),
+    )
     return _to_build(question.survey, f"question-{question.pk}")
 
 
@@ -402,19 +407,16 @@ def question_wording(request: HttpRequest, survey_id: int, question_id: int) -> 
     if not form.is_valid():
         messages.error(request, _("Write the question."))
         return _to_build(question.survey, f"question-{question.pk}")
-    try:
-        services.question_reword(
+    _act(
+        request,
+        lambda: services.question_reword(
             actor=_actor(request),
             question=question,
             text=form.cleaned_data["text"],
             help_text=form.cleaned_data["help_text"],
-        )
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except Refused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Wording saved."))
+        ),
+        done=_("Wording saved."),
+    )
     return _to_build(question.survey, f"question-{question.pk}")
 
 
@@ -447,14 +449,11 @@ def survey_publish(request: HttpRequest, survey_id: int) -> HttpResponse:
 @require_POST
 def survey_close(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = _managed_survey(request, survey_id)
-    try:
-        services.survey_close(actor=_actor(request), survey=survey)
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except Refused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Closed: no more answers are taken."))
+    _act(
+        request,
+        lambda: services.survey_close(actor=_actor(request), survey=survey),
+        done=_("Closed: no more answers are taken."),
+    )
     return _to_build(survey)
 
 
