@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "huodong.participation",
     "huodong.originality",
     "huodong.surveys",
+    "huodong.engagement",
+    "huodong.suggestions",
+    "huodong.contests",
 ]
 
 MIDDLEWARE = [

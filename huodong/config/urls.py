@@ -12,4 +12,11 @@ urlpatterns = [
     path("originality/", include("huodong.originality.urls")),
     path("surveys/", include("huodong.surveys.urls")),
     path("s/", include("huodong.surveys.public_urls")),
+    path("engagement/", include("huodong.engagement.urls")),
+    path("m/", include("huodong.engagement.public_urls")),
+    path("suggestions/", include("huodong.suggestions.urls")),
+    path("outcomes/", include("huodong.suggestions.outcome_urls")),
+    path("mailbox/", include("huodong.suggestions.public_urls")),
+    path("contests/", include("huodong.contests.urls")),
+    path("c/", include("huodong.contests.public_urls")),
 ]

@@ -56,6 +56,13 @@ class OriginalityDocument(models.Model):
         on_delete=models.CASCADE,
         related_name="originality_document",
     )
+    contest_entry = models.OneToOneField(
+        "contests.Entry",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="originality_document",
+    )
     reference = models.OneToOneField(
         ReferenceText,
         null=True,

@@ -1,0 +1,1 @@
+"""Writes of the suggestion pool (`pool`) and of the outcomes (`outcomes`)."""
