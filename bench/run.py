@@ -54,10 +54,26 @@ def p(samples: list[float], q: float) -> float:
 
 def main() -> int:
     engine = setup_django()
-    from bench import originality, participation, plan_import, plan_pages, surveys, surveys_load
+    from bench import (
+        originality,
+        participation,
+        plan_import,
+        plan_pages,
+        suggestions,
+        surveys,
+        surveys_load,
+    )
 
     rows: list[tuple[str, str, str]] = []
-    for module in (plan_import, plan_pages, participation, originality, surveys, surveys_load):
+    for module in (
+        plan_import,
+        plan_pages,
+        participation,
+        originality,
+        surveys,
+        surveys_load,
+        suggestions,
+    ):
         rows.extend(module.run(timed=timed, p=p))
     width = max(len(r[0]) for r in rows)
     for name, figure, target in rows:

@@ -189,6 +189,8 @@ HUODONG_RESCAN_PROCESSES = int(os.environ.get("HUODONG_RESCAN_PROCESSES", "2"))
 
 # Public questionnaires: answers accepted from one network address per ten minutes.
 HUODONG_SURVEY_RATE_LIMIT = int(os.environ.get("HUODONG_SURVEY_RATE_LIMIT", "60"))
+# Suggestions one network address may leave in the public mailbox per hour and office.
+HUODONG_MAILBOX_RATE_LIMIT = int(os.environ.get("HUODONG_MAILBOX_RATE_LIMIT", "20"))
 
 # Links in e-mails and digests point here (the address users reach the app at).
 HUODONG_BASE_URL = os.environ.get("HUODONG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

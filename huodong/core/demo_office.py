@@ -16,6 +16,7 @@ from django.db import transaction
 from huodong.campaigns.models import Campaign, Task
 from huodong.campaigns.plan_import import parse_plan
 from huodong.campaigns.services import campaign_create_from_plan, task_record_completion
+from huodong.engagement.demo import build_engagement_demo
 from huodong.inspections.demo import build_inspections_demo
 from huodong.notifications.tasks import send_campaign_reminders
 from huodong.orgs.models import Office, Person, Role, Unit, UnitKind
@@ -28,6 +29,8 @@ from huodong.orgs.services import (
 )
 from huodong.originality.services import reference_text_add
 from huodong.participation.demo import build_participation_demo
+from huodong.suggestions.demo_outcomes import build_outcomes_demo
+from huodong.suggestions.demo_pool import build_suggestions_demo
 from huodong.supervision.demo import build_supervision_demo
 from huodong.surveys.demo import build_surveys_demo
 
@@ -255,6 +258,9 @@ def build_demo_office() -> list[DemoLogin]:
     build_participation_demo(campaign)
     _reference_library(campaign)
     build_surveys_demo(campaign)
+    build_suggestions_demo(campaign)
+    build_engagement_demo(campaign)
+    build_outcomes_demo(campaign)
     _reminder_trail(campaign)
     return logins
 

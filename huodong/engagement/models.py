@@ -101,6 +101,8 @@ class AttendeeStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
     REGISTERED = "registered", _("Registered")
     DECLINED = "declined", _("Declined")
+    # Signed in at the meeting without having registered or been invited.
+    WALK_IN = "walk_in", _("Came without registering")
 
 
 class MeetingAttendee(models.Model):
@@ -133,7 +135,13 @@ class MeetingAttendee(models.Model):
                 fields=["meeting", "person"],
                 condition=Q(person__isnull=False),
                 name="meeting_attendee_person_once",
-            )
+            ),
+            # A guest is recognised by their contact: one guest per contact and meeting.
+            models.UniqueConstraint(
+                fields=["meeting", "contact"],
+                condition=Q(is_external=True) & ~Q(contact=""),
+                name="meeting_guest_contact_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,6 +190,10 @@ class Enterprise(models.Model):
     park = models.CharField(_("industrial park"), max_length=100, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # The visits (进园区走访) that went to it, whether or not it raised a problem there.
+    visits = models.ManyToManyField(
+        Meeting, verbose_name=_("visits"), blank=True, related_name="enterprises"
+    )
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401
+"""/m/<key>/: a meeting's public page (registration and sign-in without a login)."""
+
+from huodong.engagement.views import public
 
 app_name = "engagement_public"
 
-urlpatterns: list = []
+urlpatterns = [*public.public_urlpatterns]

@@ -154,6 +154,8 @@ class Suggestion(models.Model):
     submitter_organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     submitter_contact = models.CharField(_("contact"), max_length=100, blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    # The public mailbox's keyed hash of the sender's network address, for its rate limit only.
+    address_hash = models.CharField(max_length=64, blank=True, editable=False)
     # An outsider who left a name follows their suggestion with this code (回执码).
     tracking_code = models.CharField(max_length=16, unique=True, default=new_tracking_code)
     category = models.ForeignKey(
@@ -209,6 +211,9 @@ class Suggestion(models.Model):
             models.Index(fields=["office", "stage", "-created_at"], name="suggestion_office_stage"),
             models.Index(fields=["office", "source", "-created_at"], name="suggestion_source"),
             models.Index(fields=["campaign", "stage"], name="suggestion_campaign_stage"),
+            models.Index(
+                fields=["office", "address_hash", "created_at"], name="suggestion_address_recent"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["office", "number"], name="suggestion_number"),

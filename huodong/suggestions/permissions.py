@@ -38,6 +38,29 @@ def can_suggest(membership: Membership, office_id: int) -> bool:
     return membership.person is not None and membership.office_id == office_id
 
 
+def can_see_contacts(membership: Membership, office_id: int) -> bool:
+    """A submitter's phone or e-mail: only for the office that answers them."""
+    return can_manage_pool(membership, office_id)
+
+
+def suggestion_access(
+    membership: Membership, *, office_id: int, submitter_id: int | None, is_evaluator: bool
+) -> str | None:
+    """How much of one suggestion this user sees: "manage", "read", "evaluate", "own" or
+    None (then the page answers 404)."""
+    if can_manage_pool(membership, office_id):
+        return "manage"
+    if can_read_pool(membership, office_id):
+        return "read"
+    if not membership.in_office(office_id) or membership.person is None:
+        return None
+    if is_evaluator:
+        return "evaluate"
+    if submitter_id is not None and submitter_id == membership.person.pk:
+        return "own"
+    return None
+
+
 def can_manage_outcomes(membership: Membership, office_id: int) -> bool:
     return can_manage_pool(membership, office_id)
 

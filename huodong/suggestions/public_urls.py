@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from huodong.suggestions.views import mailbox
 
 app_name = "mailbox"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:campaign_id>/", mailbox.mailbox_form, name="form"),
+    path("track/<str:code>/", mailbox.mailbox_track, name="track"),
+]

@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from huodong.suggestions.views.pool import urlpatterns as pool_urlpatterns
 
 app_name = "suggestions"
 
-urlpatterns: list = []
+urlpatterns = [*pool_urlpatterns]

@@ -41,6 +41,7 @@ from huodong.participation.services.study_tallies import study_tallies_change
 __all__ = [
     "MAX_DURATION_MINUTES",
     "MAX_SESSION_HOURS",
+    "session_attendance_record",
     "session_cancel",
     "session_create",
     "session_makeup_file",
@@ -762,6 +763,66 @@ def session_mark_attendance(
     study_tallies_change(campaign_id=campaign.pk, records=[(pk, locked.kind) for pk in new], by=1)
     audit_record(actor=actor, action="study_session.mark", obj=locked, changes={"present": new})
     return new
+
+
+@transaction.atomic
+def session_attendance_record(*, actor: User, session: StudySession, person: Person) -> StudyRecord:
+    """Attendance taken somewhere else counts here: a meeting linked to this session
+    (`engagement.Meeting.study_session`) where `person` signed in with the meeting's code, or
+    was marked present by its organiser. The caller has checked that presence.
+
+    The person signing in for themselves is recorded as signed in; an organiser marking them as
+    marked. Someone not on the session's list is added to it. Idempotent: a person already
+    recorded for the session (signed in, marked or made up) keeps that record, returned as is.
+    """
+    locked, campaign = _lock_session(session)
+    membership = membership_of(actor)
+    is_self = membership.person is not None and membership.person.pk == person.pk
+    if is_self:
+        if not takes_part(membership, campaign):
+            raise _not_allowed()
+    else:
+        _check_manager(actor, campaign, locked)
+    if person.office_id != campaign.office_id:
+        raise _not_allowed()
+    _check_not_cancelled(locked)
+    existing = _existing(locked, person)
+    if existing is not None:
+        return existing
+    now = clock.now()
+    opens, _closes = selectors.sign_in_window(locked)
+    if now < opens:
+        raise Refused(
+            _("The session has not started; attendance can be recorded from %(time)s.")
+            % {"time": _at(opens)},
+            code="not_open_yet",
+        )
+    SessionInvitee.objects.bulk_create(
+        [SessionInvitee(session=locked, person=person)], ignore_conflicts=True
+    )
+    source = StudySource.SIGN_IN if is_self else StudySource.MARKED
+    # The session is locked and the person has no record: `_create_once` inserts theirs.
+    record = _create_once(
+        StudyRecord(
+            campaign=campaign,
+            person=person,
+            kind=locked.kind,
+            date=_session_day(locked),
+            material=locked.topic[:MATERIAL_MAX],
+            duration_minutes=_session_minutes(locked),
+            session=locked,
+            source=source,
+            created_by=actor,
+        ),
+        now,
+    )
+    audit_record(
+        actor=actor,
+        action="study_session.attendance",
+        obj=locked,
+        changes={"person": person.pk, "record": record.pk, "source": source},
+    )
+    return record
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
-"""Sending a text answer to the suggestion pool (建议池).
+"""Sending a text answer to the suggestion pool (意见建议池).
 
-The pool itself arrives with the opinions issue (#8); until then a text answer sent there is
-marked (who, when) and waits: the pool takes the marked answers and links back to them."""
+The answer is marked (who, when) and becomes a suggestion of the survey's office, linked back
+to it (`Suggestion.survey_answer`), anonymous like the questionnaire itself. Sending it again
+changes nothing: the mark stays, and the pool keeps one suggestion per answer."""
 
 from __future__ import annotations
 
@@ -19,10 +20,15 @@ from huodong.surveys.permissions import can_manage_surveys
 
 @transaction.atomic
 def answer_send_to_pool(*, actor: User, answer_id: int) -> Answer:
-    """Mark a text answer for the suggestion pool; sending it twice changes nothing."""
+    """Mark a text answer for the suggestion pool and record its suggestion; sending it twice
+    changes nothing."""
+    from huodong.suggestions import errors as pool_errors
+    from huodong.suggestions.models import SuggestionSource
+    from huodong.suggestions.services.pool import suggestion_create
+
     answer = (
         Answer.objects.select_for_update()
-        .select_related("question__survey")
+        .select_related("question__survey__office", "question__survey__campaign")
         .filter(pk=answer_id)
         .first()
     )
@@ -30,8 +36,9 @@ def answer_send_to_pool(*, actor: User, answer_id: int) -> Answer:
         membership_of(actor), answer.question.survey.office_id
     ):
         raise NotAllowed(_("You may not change this questionnaire."), code="not_allowed")
-    if not answer.text:
+    if not answer.text.strip():
         raise Refused(_("Only a written answer can become a suggestion."), code="not_text")
+    survey = answer.question.survey
     if answer.sent_to_pool_at is None:
         answer.sent_to_pool_at = clock.now()
         answer.sent_to_pool_by = actor
@@ -39,7 +46,22 @@ def answer_send_to_pool(*, actor: User, answer_id: int) -> Answer:
         audit_record(
             actor=actor,
             action="survey.answer_to_pool",
-            obj=answer.question.survey,
+            obj=survey,
             changes={"answer": answer.pk},
         )
+    try:
+        # Returns the answer's suggestion when it already has one.
+        suggestion_create(
+            actor=actor,
+            office=survey.office,
+            campaign=survey.campaign,
+            text=answer.text,
+            source=SuggestionSource.SURVEY,
+            survey_answer=answer,
+            is_anonymous=True,
+        )
+    except pool_errors.NotAllowed as exc:
+        raise NotAllowed(exc.message, code=exc.code) from exc
+    except pool_errors.Refused as exc:
+        raise Refused(exc.message, code=exc.code) from exc
     return answer

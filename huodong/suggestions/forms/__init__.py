@@ -1,0 +1,1 @@
+"""Forms of the suggestion pool and of the outcomes."""

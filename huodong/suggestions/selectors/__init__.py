@@ -1,0 +1,1 @@
+"""Reads of the suggestion pool and of the outcomes."""
