@@ -64,25 +64,44 @@ def main() -> int:
         surveys_load,
     )
 
+    modules = {
+        m.__name__.rsplit(".", 1)[-1]: m
+        for m in (
+            plan_import,
+            plan_pages,
+            participation,
+            originality,
+            surveys,
+            surveys_load,
+            suggestions,
+        )
+    }
+    # `--only NAME …` reruns some benchmarks and keeps the other figures of the section.
+    only = sys.argv[sys.argv.index("--only") + 1 :] if "--only" in sys.argv else list(modules)
+    unknown = sorted(set(only) - set(modules))
+    if unknown:
+        print(f"unknown benchmarks: {', '.join(unknown)}; known: {', '.join(modules)}")
+        return 2
     rows: list[tuple[str, str, str]] = []
-    for module in (
-        plan_import,
-        plan_pages,
-        participation,
-        originality,
-        surveys,
-        surveys_load,
-        suggestions,
-    ):
-        rows.extend(module.run(timed=timed, p=p))
+    for name in only:
+        rows.extend(modules[name].run(timed=timed, p=p))
     width = max(len(r[0]) for r in rows)
     for name, figure, target in rows:
         print(f"{name.ljust(width)}  {figure}  ({target})")
-    write_report(engine, rows)
+    write_report(engine, rows, partial=len(only) < len(modules))
     return 0
 
 
-def write_report(engine: str, rows: list[tuple[str, str, str]]) -> None:
+def _section_rows(section: str) -> list[tuple[str, str, str]]:
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 3 and cells[0] not in ("benchmark", "---"):
+            rows.append((cells[0], cells[1], cells[2]))
+    return rows
+
+
+def write_report(engine: str, rows: list[tuple[str, str, str]], *, partial: bool = False) -> None:
     import django
 
     section = [
@@ -106,6 +125,19 @@ def write_report(engine: str, rows: list[tuple[str, str, str]]) -> None:
     for chunk in existing.split("\n## ")[1:]:
         name = chunk.split("\n", 1)[0].strip()
         sections[name] = "## " + chunk.rstrip() + "\n"
+    if partial and engine in sections:
+        # Figures measured now replace their rows; new ones go after the last of their kind.
+        fresh = {name: (name, figure, target) for name, figure, target in rows}
+        kept = [fresh.pop(r[0], r) for r in _section_rows(sections[engine])]
+        merged = kept + list(fresh.values())
+        table_start = section.index("| benchmark | figure | target |")
+        section = [
+            *section[:table_start],
+            "| benchmark | figure | target |",
+            "| --- | --- | --- |",
+            *[f"| {name} | {figure} | {target} |" for name, figure, target in merged],
+            "",
+        ]
     sections[engine] = "\n".join(section)
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(header + "\n".join(sections[k] for k in sorted(sections)), encoding="utf-8")
