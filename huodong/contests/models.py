@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
@@ -132,7 +133,7 @@ class Entry(models.Model):
     author = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="contest_entries"
     )
-    author_name = models.CharField(_("author"), max_length=50, blank=True)
+    author_name = models.CharField(pgettext_lazy("of a text", "author"), max_length=50, blank=True)
     author_organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     author_contact = models.CharField(_("contact"), max_length=100, blank=True)
     # What a public author keeps to see their entry again (回执码).

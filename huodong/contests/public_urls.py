@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""/c/<key>/: a contest's public entry form, an entry's receipt and the published results."""
+
+from django.urls import path
+
+from huodong.contests.views import public
 
 app_name = "contests_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:key>/", public.enter, name="enter"),
+    path("<slug:key>/receipt/<slug:code>/", public.receipt, name="receipt"),
+    path("<slug:key>/results/", public.results, name="results"),
+]

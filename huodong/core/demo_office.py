@@ -16,6 +16,7 @@ from django.db import transaction
 from huodong.campaigns.models import Campaign, Task
 from huodong.campaigns.plan_import import parse_plan
 from huodong.campaigns.services import campaign_create_from_plan, task_record_completion
+from huodong.contests.demo import build_contests_demo
 from huodong.engagement.demo import build_engagement_demo
 from huodong.inspections.demo import build_inspections_demo
 from huodong.notifications.tasks import send_campaign_reminders
@@ -257,6 +258,7 @@ def build_demo_office() -> list[DemoLogin]:
     build_inspections_demo(campaign)
     build_participation_demo(campaign)
     _reference_library(campaign)
+    build_contests_demo(campaign)
     build_surveys_demo(campaign)
     build_suggestions_demo(campaign)
     build_engagement_demo(campaign)

@@ -10,6 +10,7 @@ from typing import IO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
 
@@ -36,7 +37,7 @@ def _cell(sheet, value) -> WriteOnlyCell:
 def attendees_xlsx(
     meeting: Meeting, attendees: Iterable[MeetingAttendee], *, with_contacts: bool
 ) -> IO[bytes]:
-    header = [_("Name"), _("Organisation"), _("From outside"), _("Status")]
+    header = [_("Name"), pgettext("of a person", "Organisation"), _("From outside"), _("Status")]
     widths = [14, 30, 10, 16]
     if with_contacts:
         header.append(_("Contact"))

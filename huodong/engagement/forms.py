@@ -3,12 +3,11 @@ the services decide what is allowed."""
 
 from __future__ import annotations
 
-import datetime as dt
-from itertools import groupby
-
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huodong.engagement.models import (
     Enterprise,
@@ -17,6 +16,7 @@ from huodong.engagement.models import (
     MeetingKind,
 )
 from huodong.orgs.models import Person, Unit
+from huodong.participation.forms.study import GatheringForm, SignInForm, invitee_choices
 
 DATE_INPUT = {"type": "date"}
 TIME_INPUT = {"type": "time"}
@@ -28,7 +28,7 @@ def _time_field(label) -> forms.TimeField:
     return forms.TimeField(label=label, widget=forms.TimeInput(attrs=TIME_INPUT, format="%H:%M"))
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(GatheringForm):
     """A meeting's details; the times are read in the office's time zone."""
 
     organiser_unit = forms.TypedChoiceField(label=_("Organised by"), coerce=int)
@@ -84,15 +84,7 @@ class MeetingForm(forms.Form):
         self, *args, units: list[Unit], invitable_units: list[Unit], people: list[Person], **kw
     ):
         super().__init__(*args, **kw)
-        self.units = {unit.pk: unit for unit in units}
-        self.fields["organiser_unit"].choices = [(unit.pk, unit.name) for unit in units]
-        if len(units) == 1:
-            self.fields["organiser_unit"].initial = units[0].pk
-        self.fields["invite_units"].choices = [(u.pk, u.name) for u in invitable_units]
-        self.fields["invitees"].choices = [
-            (unit_name, [(person.pk, person.name) for person in members])
-            for unit_name, members in groupby(people, key=lambda person: person.unit.name)
-        ]
+        self.offer(units=units, invitable_units=invitable_units, people=people)
 
     def for_editing(self) -> None:
         """Kind and organising unit stay; invitations are made on the meeting page."""
@@ -101,18 +93,6 @@ class MeetingForm(forms.Form):
             self.fields[name].required = False
         for name in ("counts_as_study", "invite_units", "invitees"):
             del self.fields[name]
-
-    def clean(self):
-        data = super().clean()
-        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
-        if day is not None and starts is not None and ends is not None:
-            zone = timezone.get_current_timezone()
-            data["starts_at"] = timezone.make_aware(dt.datetime.combine(day, starts), zone)
-            data["ends_at"] = timezone.make_aware(dt.datetime.combine(day, ends), zone)
-        return data
-
-    def chosen_unit(self) -> Unit:
-        return self.units[self.cleaned_data["organiser_unit"]]
 
     def meeting_fields(self) -> dict:
         data = self.cleaned_data
@@ -167,15 +147,14 @@ class InviteForm(forms.Form):
     def __init__(self, *args, invitable_units: list[Unit], people: list[Person], **kw):
         super().__init__(*args, **kw)
         self.fields["invite_units"].choices = [(u.pk, u.name) for u in invitable_units]
-        self.fields["invitees"].choices = [
-            (unit_name, [(person.pk, person.name) for person in members])
-            for unit_name, members in groupby(people, key=lambda person: person.unit.name)
-        ]
+        self.fields["invitees"].choices = invitee_choices(people)
 
 
 class GuestForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
-    organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
+    organisation = forms.CharField(
+        label=pgettext_lazy("of a person", "Organisation"), max_length=100, required=False
+    )
     contact = forms.CharField(
         label=_("Phone or e-mail"),
         max_length=100,
@@ -184,13 +163,18 @@ class GuestForm(forms.Form):
     )
 
 
-class PublicRegisterForm(forms.Form):
+class _PublicGuestForm(forms.Form):
+    """A guest on the meeting's public page: who they are, and the honeypot (`HONEYPOT`)."""
+
+    contact_help: str | Promise = ""
+
     name = forms.CharField(label=_("Name"), max_length=50)
-    organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
+    organisation = forms.CharField(
+        label=pgettext_lazy("of a person", "Organisation"), max_length=100, required=False
+    )
     contact = forms.CharField(
         label=_("Phone or e-mail"),
         max_length=100,
-        help_text=_("Seen only by the organisers; you sign in with it at the meeting."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     website = forms.CharField(
@@ -199,37 +183,28 @@ class PublicRegisterForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Sign-in code"),
-        max_length=20,
-        help_text=_("The six digits on the organiser's screen."),
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "class": "code-input",
-                "size": 8,
-            }
-        ),
-    )
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.fields["contact"].help_text = self.contact_help
 
 
-class PublicSignInForm(CodeForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
-    organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
-    contact = forms.CharField(
-        label=_("Phone or e-mail"),
-        max_length=100,
-        help_text=_("The one you registered with, if you did."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this empty"),
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+class PublicRegisterForm(_PublicGuestForm):
+    contact_help = _("Seen only by the organisers; you sign in with it at the meeting.")
+
+
+class CodeForm(SignInForm):
+    """A session's code field, as the meeting shares its code; not focused on its own, as it
+    stands among the meeting page's other forms."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        del self.fields["code"].widget.attrs["autofocus"]
+
+
+class PublicSignInForm(_PublicGuestForm, CodeForm):
+    """The code first, then the guest (`CodeForm`'s fields come first in the form)."""
+
+    contact_help = _("The one you registered with, if you did.")
 
 
 class MarkForm(forms.Form):
@@ -242,7 +217,10 @@ class MarkForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("explanation", "Reason"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
 
 from django.db.models import (
     BooleanField,
@@ -55,21 +54,14 @@ from huodong.engagement.permissions import (
 )
 from huodong.orgs.models import Unit
 from huodong.orgs.permissions import Membership
+from huodong.participation.selectors.study import SIGN_IN_OPENS_BEFORE, WindowState
 from huodong.suggestions.models import Suggestion
-
-# Sign-in opens this long before a meeting starts and closes when it ends (as for sessions).
-SIGN_IN_OPENS_BEFORE = dt.timedelta(minutes=15)
 
 
 def sign_in_window(meeting: Meeting) -> tuple[dt.datetime, dt.datetime]:
+    """As for a study session, whose screen (`participation.signin_screen`) a meeting's shares:
+    from 15 minutes before the start to the end."""
     return meeting.starts_at - SIGN_IN_OPENS_BEFORE, meeting.ends_at
-
-
-class WindowState(Enum):
-    NOT_YET = "not_yet"
-    OPEN = "open"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
 
 
 def window_state(meeting: Meeting, *, now: dt.datetime) -> WindowState:

@@ -5,6 +5,9 @@
   office (admins, the office's director and staff).
 - Who the sources are (another person's essay, its title and writer): reviewers and the office,
   never the writer, who sees only that a passage is found elsewhere.
+- A contest entry's report: the contest's organisers and the entry's author; never a judge of
+  the contest, whatever their role (the report names the author and the sources). Who the
+  sources are: the organisers only (`contests.permissions`).
 - The reference library and full rescans: the office (admins, director, staff).
 
 A forbidden object is answered like a missing one (404).
@@ -12,6 +15,7 @@ A forbidden object is answered like a missing one (404).
 
 from __future__ import annotations
 
+from huodong.contests import permissions as contest_permissions
 from huodong.orgs.models import Office, Role
 from huodong.orgs.permissions import Membership
 from huodong.originality.models import DocumentKind, OriginalityDocument
@@ -51,7 +55,21 @@ def _is_reviewer(membership: Membership, document: OriginalityDocument) -> bool:
     return can_review_reflection_of(membership, document.campaign, document.author)
 
 
+def _contest_entry_report(
+    membership: Membership, document: OriginalityDocument, *, sources: bool
+) -> bool:
+    """`document.contest_entry.contest` is read: select it with the document."""
+    entry = document.contest_entry
+    if entry is None:
+        return can_manage_library(membership, document.office_id)
+    if sources:
+        return contest_permissions.can_see_entry_sources(membership, entry.contest)
+    return contest_permissions.can_see_entry_report(membership, entry.contest, entry.author_id)
+
+
 def can_see_report(membership: Membership, document: OriginalityDocument) -> bool:
+    if document.kind == DocumentKind.CONTEST_ENTRY:
+        return _contest_entry_report(membership, document, sources=False)
     if can_manage_library(membership, document.office_id):
         return True
     if document.kind == DocumentKind.REFERENCE:
@@ -61,6 +79,8 @@ def can_see_report(membership: Membership, document: OriginalityDocument) -> boo
 
 def can_see_source_identity(membership: Membership, document: OriginalityDocument) -> bool:
     """Which documents a report's passages come from: reviewers and the office, not the writer."""
+    if document.kind == DocumentKind.CONTEST_ENTRY:
+        return _contest_entry_report(membership, document, sources=True)
     if can_manage_library(membership, document.office_id):
         return True
     if _is_author(membership, document):

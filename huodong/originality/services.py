@@ -3,7 +3,8 @@
 - A submitted reflection becomes an `OriginalityDocument` inside `reflection_submit`'s
   transaction (`document_sync_reflection`) and is checked after commit by a task. Its text is
   the title, a line feed and the body: the reviewer sees, and the report highlights, what was
-  submitted, and a copied title counts like any copied sentence.
+  submitted, and a copied title counts like any copied sentence. A submitted contest entry
+  does the same inside its submission (`document_sync_contest_entry`).
 - A document's text never changes. Submitted again after an edit, it is a new document; the
   old one is deleted, and the reports that cited it are checked again.
 - `document_check` is the check itself (task, rescan and on-demand): the shared runs from the
@@ -28,6 +29,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -37,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from huodong.campaigns.models import Campaign
 from huodong.campaigns.permissions import can_manage_campaign
+from huodong.contests.models import Entry
 from huodong.core import clock
 from huodong.core.audit import audit_record
 from huodong.core.uploads import Upload, max_attachment_bytes
@@ -64,7 +67,9 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "MAX_REFERENCE_CHARS",
     "check_request",
+    "contest_entry_document_text",
     "document_check",
+    "document_sync_contest_entry",
     "document_sync_reflection",
     "documents_check",
     "originality_threshold_set",
@@ -139,16 +144,25 @@ def reflection_document_text(reflection: Reflection) -> str:
     return f"{reflection.title}\n{reflection.body}"
 
 
-def document_sync_reflection(*, reflection: Reflection) -> OriginalityDocument | None:
-    """The reflection's document, made anew if its text changed (call inside the submitting
-    transaction). The old document is deleted and the reports that cited it, with the new
-    document, are checked after commit. None if the text has nothing to check."""
-    text = reflection_document_text(reflection)
+def _document_sync(
+    *,
+    owner: dict[str, Any],
+    text: str,
+    title: str,
+    kind: str,
+    office_id: int,
+    campaign_id: int | None,
+    author_id: int | None,
+) -> OriginalityDocument | None:
+    """The owner's document (`owner` is its one-to-one field and row, e.g. {"reflection": r}),
+    made anew if the text changed. The old document is deleted and the reports that cited it,
+    with the new document, are checked after commit. None if the text has nothing to check."""
     digest = _hash(text)
+    ((field, row),) = owner.items()
     # Locked first: a check citing it waits for us or finishes before we list its citers.
     current = (
         OriginalityDocument.objects.select_for_update()
-        .filter(reflection_id=reflection.pk)
+        .filter(**{f"{field}_id": row.pk})
         .only("pk", "text_hash")
         .first()
     )
@@ -158,23 +172,56 @@ def document_sync_reflection(*, reflection: Reflection) -> OriginalityDocument |
     if current is not None:
         recheck = [pk for pk in _citing([current.pk]) if pk != current.pk]
         current.delete()
-    normalized = normalize(text)
     document = None
-    if len(normalized):
-        campaign = Campaign.objects.only("pk", "office_id").get(pk=reflection.campaign_id)
+    if len(normalize(text)):
         document = OriginalityDocument.objects.create(
-            office_id=campaign.office_id,
-            kind=DocumentKind.REFLECTION,
-            reflection=reflection,
-            campaign_id=campaign.pk,
-            author_id=reflection.person_id,
-            title=reflection.title[:MAX_TITLE_CHARS],
+            office_id=office_id,
+            kind=kind,
+            campaign_id=campaign_id,
+            author_id=author_id,
+            title=title[:MAX_TITLE_CHARS],
             text=text,
             text_hash=digest,
+            **owner,
         )
         recheck.append(document.pk)
     _enqueue_checks(recheck)
     return document
+
+
+def document_sync_reflection(*, reflection: Reflection) -> OriginalityDocument | None:
+    """The reflection's document, made anew if its text changed (call inside the submitting
+    transaction)."""
+    campaign = Campaign.objects.only("pk", "office_id").get(pk=reflection.campaign_id)
+    return _document_sync(
+        owner={"reflection": reflection},
+        text=reflection_document_text(reflection),
+        title=reflection.title,
+        kind=DocumentKind.REFLECTION,
+        office_id=campaign.office_id,
+        campaign_id=campaign.pk,
+        author_id=reflection.person_id,
+    )
+
+
+def contest_entry_document_text(entry: Entry) -> str:
+    """What is checked of a contest entry: its title, a line feed, its body."""
+    return f"{entry.title}\n{entry.body}"
+
+
+def document_sync_contest_entry(*, entry: Entry) -> OriginalityDocument | None:
+    """The contest entry's document, made anew if its text changed (call inside the submitting
+    transaction). The entry's contest is read: select it with the entry."""
+    contest = entry.contest
+    return _document_sync(
+        owner={"contest_entry": entry},
+        text=contest_entry_document_text(entry),
+        title=entry.title,
+        kind=DocumentKind.CONTEST_ENTRY,
+        office_id=contest.office_id,
+        campaign_id=contest.campaign_id,
+        author_id=entry.author_id,
+    )
 
 
 # --- Thresholds ---------------------------------------------------------------------------

@@ -16,9 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from huodong.contests.models import Judge
 from huodong.orgs.models import Office
 from huodong.orgs.permissions import Membership, membership_of, office_for_request
 from huodong.originality import permissions, services
@@ -94,16 +96,28 @@ def _excerpt(text: str, start: int, end: int) -> Excerpt:
 
 
 def _sources(
-    report: OriginalityReport, text: str, *, identities: bool
+    report: OriginalityReport,
+    text: str,
+    *,
+    identities: bool,
+    judged_contests: frozenset[int] = frozenset(),
 ) -> tuple[list[SourceView], list[tuple[int, int, str]]]:
-    """Each source with its runs, and every run's essay stretch with its anchor, in order."""
-    rows = report.sources.select_related("source", "source__author").order_by("-characters", "id")
+    """Each source with its runs, and every run's essay stretch with its anchor, in order.
+
+    An entry of a contest the reader judges is never identified: its title would tell the
+    judge who wrote the numbered entry they score."""
+    rows = report.sources.select_related(
+        "source", "source__author", "source__contest_entry"
+    ).order_by("-characters", "id")
     views: list[SourceView] = []
     stretches: list[tuple[int, int, str]] = []
     for number, row in enumerate(rows, start=1):
         source = row.source
         reference = source.kind == DocumentKind.REFERENCE
-        shown = reference or identities
+        judged = (
+            source.contest_entry is not None and source.contest_entry.contest_id in judged_contests
+        )
+        shown = reference or (identities and not judged)
         view = SourceView(
             number=number,
             anchor=f"source-{number}",
@@ -112,7 +126,9 @@ def _sources(
             characters=row.characters,
             identified=shown,
             title=source.title if shown else "",
-            author_name=(source.author.name if source.author else "") if identities else "",
+            author_name=(source.author.name if source.author else "")
+            if identities and not judged
+            else "",
         )
         for index, run in enumerate(row.runs or [], start=1):
             try:
@@ -169,6 +185,8 @@ def _document_for(membership: Membership, document_id: int) -> OriginalityDocume
             "reflection",
             "reflection__person",
             "reflection__campaign",
+            "contest_entry",
+            "contest_entry__contest",
         )
         .filter(pk=document_id)
         .first()
@@ -179,11 +197,33 @@ def _document_for(membership: Membership, document_id: int) -> OriginalityDocume
 
 
 def _is_current(document: OriginalityDocument) -> bool:
-    """Whether the checked text is still the reflection's text (its title and body)."""
+    """Whether the checked text is still the reflection's (or entry's) title and body."""
     reflection = document.reflection
-    if reflection is None:
-        return True
-    return document.text == services.reflection_document_text(reflection)
+    if reflection is not None:
+        return document.text == services.reflection_document_text(reflection)
+    entry = document.contest_entry
+    if entry is not None:
+        return document.text == services.contest_entry_document_text(entry)
+    return True
+
+
+def _judged_contests(membership: Membership) -> frozenset[int]:
+    """The contests the reader judges (one query)."""
+    if membership.person is None:
+        return frozenset()
+    return frozenset(
+        Judge.objects.filter(person_id=membership.person.pk).values_list("contest_id", flat=True)
+    )
+
+
+def _entry_url(membership: Membership, document: OriginalityDocument) -> str:
+    """Where the report's contest entry is read: the organisers' page, or the author's own."""
+    entry = document.contest_entry
+    if entry is None:
+        return ""
+    if permissions.can_see_source_identity(membership, document):
+        return reverse("contests:entry", args=[entry.contest_id, entry.pk])
+    return reverse("contests:my_entry", args=[entry.contest_id])
 
 
 def _may_check_again(membership: Membership, document: OriginalityDocument) -> bool:
@@ -201,7 +241,12 @@ def report(request: HttpRequest, document_id: int) -> HttpResponse:
     sources: list[SourceView] = []
     segments: list[Segment] = []
     if the_report is not None:
-        sources, stretches = _sources(the_report, document.text, identities=identities)
+        sources, stretches = _sources(
+            the_report,
+            document.text,
+            identities=identities,
+            judged_contests=_judged_contests(membership),
+        )
         segments = _segments(document.text, the_report.spans, stretches)
     threshold = services.threshold_for(document.campaign_id) if document.campaign_id else None
     return render(
@@ -210,6 +255,8 @@ def report(request: HttpRequest, document_id: int) -> HttpResponse:
         {
             "document": document,
             "reflection": document.reflection,
+            "entry": document.contest_entry,
+            "entry_url": _entry_url(membership, document),
             "campaign": document.campaign,
             "report": the_report,
             "current": _is_current(document),

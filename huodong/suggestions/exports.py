@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
 
@@ -47,10 +48,10 @@ def pool_xlsx(
         _("Tags"),
         _("Stage"),
         _("Status"),
-        _("Reason"),
+        pgettext("explanation", "Reason"),
         _("Duplicate of"),
-        _("Received"),
-        _("Answered"),
+        pgettext("suggestion date", "Received"),
+        pgettext("suggestion", "Answered"),
     ]
     sheet.append(header_cells(sheet, header, wrap=_WRAP))
     for suggestion in suggestions:

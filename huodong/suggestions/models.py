@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
@@ -43,7 +44,7 @@ class SuggestionSource(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("suggestion", "Received")
     EVALUATING = "evaluating", _("Being evaluated")
     VALUABLE = "valuable", _("Valuable")
     ADOPTED = "adopted", _("Adopted")
@@ -199,7 +200,9 @@ class Suggestion(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("received"), default=clock.now)
+    created_at = models.DateTimeField(
+        pgettext_lazy("suggestion date", "received"), default=clock.now
+    )
     updated_at = models.DateTimeField(_("updated"), default=clock.now)
 
     class Meta:
@@ -284,6 +287,30 @@ class SuggestionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion_id}: {self.action}"
+
+
+class SubmitterEmail(models.Model):
+    """An e-mail to a submitter from the public, written in the transaction that decided to
+    send it and sent by a task after commit (`suggestions.tasks`). `key` makes deciding twice
+    write one row; `sent_at` makes the task send it once however often it runs."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="emails")
+    key = models.CharField(max_length=150)
+    to = models.CharField(max_length=100)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=clock.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail to a submitter")
+        verbose_name_plural = _("e-mails to submitters")
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "key"], name="submitter_email_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id}: {self.subject}"
 
 
 class OutcomeKind(models.TextChoices):

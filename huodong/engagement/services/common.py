@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import EmailValidator, URLValidator
+from django.db.models import Model
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,6 +108,20 @@ def inspected(upload: Upload) -> Inspected:
         return inspect_upload(upload)
     except UploadRefused as exc:
         raise Refused(exc.message, code=f"file_{exc.code}") from exc
+
+
+def save_with_upload(row: Model, stored: FieldFile, name: str, upload: Upload) -> None:
+    """Store the upload in the row's file field and save the row; a row that fails to save
+    leaves no file behind."""
+    upload.seek(0)
+    # The stored name is random (the field's upload_to); only the detected extension is kept.
+    stored.save(name, upload, save=False)  # type: ignore[arg-type]
+    try:
+        row.save()
+    except BaseException:
+        if stored.name:
+            default_storage.delete(stored.name)
+        raise
 
 
 @contextmanager

@@ -37,9 +37,9 @@ from huodong.engagement.permissions import (
 from huodong.engagement.services.common import not_allowed, today
 from huodong.engagement.services.common import text as checked_text
 from huodong.notifications.models import NotificationKind
-from huodong.notifications.services import notification_send
 from huodong.orgs.models import Unit, User
 from huodong.orgs.permissions import membership_of
+from huodong.participation.services.study import notify_after_commit
 
 MAX_PROBLEM_CHARS = 5000
 Status = EnterpriseProblemStatus
@@ -101,20 +101,15 @@ def _notify_unit(*, actor: User, problem: EnterpriseProblem, title: str, key: st
     body = problem.description[:200]
     if problem.deadline is not None:
         body = f"{body}\n{_('Deadline')}: {problem.deadline.isoformat()}"
-    url = reverse("engagement:problem", args=[problem.pk])
-
-    def send() -> None:
-        notification_send(
-            actor=actor,
-            recipients=[u for u in _unit_users(unit) if u.pk != actor.pk],
-            kind=NotificationKind.OTHER,
-            title=title,
-            body=body,
-            url=url,
-            dedupe_key=key,
-        )
-
-    transaction.on_commit(send, robust=True)
+    notify_after_commit(
+        actor=actor,
+        recipients=lambda: _unit_users(unit),
+        kind=NotificationKind.OTHER,
+        title=title,
+        body=body,
+        url=reverse("engagement:problem", args=[problem.pk]),
+        key=key,
+    )
 
 
 def _check_assignment(meeting: Meeting, unit: Unit, deadline: dt.date | None) -> None:

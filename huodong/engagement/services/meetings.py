@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -40,17 +39,24 @@ from huodong.engagement.services.common import (
     errors_of_other_apps,
     inspected,
     not_allowed,
+    save_with_upload,
 )
 from huodong.engagement.services.common import text as checked_text
 from huodong.notifications.models import NotificationKind
-from huodong.notifications.services import notification_send
 from huodong.orgs.models import Person, Unit, User
 from huodong.orgs.permissions import membership_of
 from huodong.participation import signin_codes
 from huodong.participation.models import SessionInvitee, StudySession
 from huodong.participation.permissions import can_manage_session, can_organise_for, takes_part
-from huodong.participation.selectors.study import people_of_units, users_of_people
+from huodong.participation.selectors.study import users_of_people
 from huodong.participation.services import study as study_services
+from huodong.participation.services.study import (
+    code_check,
+    invited_people,
+    moment_text,
+    notify_after_commit,
+    schedule_text,
+)
 from huodong.suggestions.models import Suggestion, SuggestionCategory, SuggestionSource
 from huodong.suggestions.services.pool import suggestion_create
 
@@ -91,13 +97,6 @@ def _check_not_cancelled(meeting: Meeting) -> None:
         )
 
 
-def _at(moment: dt.datetime) -> str:
-    local = timezone.localtime(moment)
-    if local.date() == clock.today():
-        return local.strftime("%H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
-
-
 def _meeting_url(meeting: Meeting) -> str:
     return reverse("engagement:meeting", args=[meeting.pk])
 
@@ -117,29 +116,39 @@ def _notify_staff(
     ids = sorted(set(person_ids))
     if not ids:
         return
-    start = timezone.localtime(meeting.starts_at)
-    body = " · ".join(
-        part
-        for part in (
-            f"{start:%Y-%m-%d %H:%M}–{timezone.localtime(meeting.ends_at):%H:%M}",
-            meeting.place,
-        )
-        if part
+    notify_after_commit(
+        actor=actor,
+        recipients=lambda: users_of_people(ids),
+        kind=NotificationKind.OTHER,
+        title=title,
+        body=schedule_text(meeting.starts_at, meeting.ends_at, meeting.place),
+        url=_meeting_url(meeting),
+        key=key,
     )
-    url = _meeting_url(meeting)
 
-    def send() -> None:
-        notification_send(
-            actor=actor,
-            recipients=[u for u in users_of_people(ids) if u.pk != actor.pk],
-            kind=NotificationKind.OTHER,
-            title=title,
-            body=body,
-            url=url,
-            dedupe_key=key,
-        )
 
-    transaction.on_commit(send, robust=True)
+def _notify_invited(*, actor: User, meeting: Meeting, person_ids: Iterable[int]) -> None:
+    # One key for every invitation to the meeting: nobody is told twice.
+    _notify_staff(
+        actor=actor,
+        meeting=meeting,
+        person_ids=person_ids,
+        title=_("You are invited to “%(title)s”") % {"title": meeting.title},
+        key=f"engagement.meeting.{meeting.pk}.invited",
+    )
+
+
+def _notify_listed(*, actor: User, meeting: Meeting, title: str, key: str) -> None:
+    """After commit, tell the staff on the meeting's list (guests have no login to tell)."""
+    _notify_staff(
+        actor=actor,
+        meeting=meeting,
+        person_ids=MeetingAttendee.objects.filter(
+            meeting=meeting, person__isnull=False
+        ).values_list("person_id", flat=True),
+        title=title,
+        key=key,
+    )
 
 
 def _check_fields(
@@ -181,25 +190,8 @@ def _check_fields(
 
 def _invitees(campaign: Campaign, person_ids: Iterable[int], unit_ids: Iterable[int]) -> set[int]:
     """Staff invited by name and through their units (or party branches), all of the office."""
-    wanted = {int(pk) for pk in person_ids}
-    units = {int(pk) for pk in unit_ids}
-    if units:
-        known_units = set(
-            Unit.objects.filter(office_id=campaign.office_id, pk__in=units).values_list(
-                "pk", flat=True
-            )
-        )
-        if known_units != units:
-            raise Refused(_("Invite units of this office only."), code="unknown_unit")
-        wanted |= set(people_of_units(campaign, units))
-    known = set(
-        Person.objects.filter(office_id=campaign.office_id, pk__in=wanted).values_list(
-            "pk", flat=True
-        )
-    )
-    if known != wanted:
-        raise Refused(_("Invite staff of this office only."), code="unknown_person")
-    return wanted
+    with errors_of_other_apps():
+        return invited_people(campaign, person_ids, unit_ids)
 
 
 def _add_staff(meeting: Meeting, person_ids: Iterable[int], *, at: dt.datetime) -> list[int]:
@@ -314,7 +306,7 @@ def meeting_create(
         cancelled_at__isnull=True,
     ).exists():
         raise Refused(
-            _("This meeting is already arranged for %(time)s.") % {"time": _at(starts_at)},
+            _("This meeting is already arranged for %(time)s.") % {"time": moment_text(starts_at)},
             code="duplicate_meeting",
         )
     session: StudySession | None = None
@@ -368,13 +360,7 @@ def meeting_create(
         },
     )
     if not told_by_session and study_session is None:
-        _notify_staff(
-            actor=actor,
-            meeting=meeting,
-            person_ids=added,
-            title=_("You are invited to “%(title)s”") % {"title": meeting.title},
-            key=f"engagement.meeting.{meeting.pk}.invited",
-        )
+        _notify_invited(actor=actor, meeting=meeting, person_ids=added)
     return meeting
 
 
@@ -449,12 +435,9 @@ def meeting_update(
         changes={name: [str(before[name]), str(value)] for name, value in changed.items()},
     )
     if {"starts_at", "ends_at", "place"} & changed.keys() and session is None:
-        _notify_staff(
+        _notify_listed(
             actor=actor,
             meeting=locked,
-            person_ids=MeetingAttendee.objects.filter(
-                meeting=locked, person__isnull=False
-            ).values_list("person_id", flat=True),
             title=_("“%(title)s” has a new time or place") % {"title": locked.title},
             key=f"engagement.meeting.{locked.pk}.changed.{audit.pk}",
         )
@@ -487,12 +470,9 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         changes={"reason": reason} if reason else {},
     )
     if session is None:
-        _notify_staff(
+        _notify_listed(
             actor=actor,
             meeting=locked,
-            person_ids=MeetingAttendee.objects.filter(
-                meeting=locked, person__isnull=False
-            ).values_list("person_id", flat=True),
             title=_("“%(title)s” is cancelled") % {"title": locked.title},
             key=f"engagement.meeting.{locked.pk}.cancelled",
         )
@@ -538,13 +518,7 @@ def attendee_invite(
             )
     audit_record(actor=actor, action="meeting.invite", obj=locked, changes={"invited": added})
     if session is None:
-        _notify_staff(
-            actor=actor,
-            meeting=locked,
-            person_ids=added,
-            title=_("You are invited to “%(title)s”") % {"title": locked.title},
-            key=f"engagement.meeting.{locked.pk}.invited",
-        )
+        _notify_invited(actor=actor, meeting=locked, person_ids=added)
     return added
 
 
@@ -613,7 +587,7 @@ def _already_registered(attendee: MeetingAttendee) -> Refused:
     assert attendee.registered_at is not None
     return Refused(
         _("You registered already, on %(time)s; nothing more to do.")
-        % {"time": _at(attendee.registered_at)},
+        % {"time": moment_text(attendee.registered_at)},
         code="already_registered",
     )
 
@@ -693,34 +667,27 @@ def _check_window(meeting: Meeting, now: dt.datetime) -> None:
     if now < opens:
         raise Refused(
             _("Sign-in opens at %(time)s, 15 minutes before the meeting starts.")
-            % {"time": _at(opens)},
+            % {"time": moment_text(opens)},
             code="not_open_yet",
         )
     if now >= closes:
         raise Refused(
-            _("Sign-in closed at %(time)s, when the meeting ended.") % {"time": _at(closes)},
+            _("Sign-in closed at %(time)s, when the meeting ended.")
+            % {"time": moment_text(closes)},
             code="closed",
         )
 
 
 def _check_code(meeting: Meeting, code: str, now: dt.datetime) -> None:
-    verdict = signin_codes.verify(meeting.sign_in_secret, code, now)
-    if verdict.check is signin_codes.Check.EXPIRED:
-        raise Refused(
-            _("That code has expired; enter the code on the screen now."), code="code_expired"
-        )
-    if not verdict.ok:
-        raise Refused(
-            _("That is not the code on the screen; check the six digits and try again."),
-            code="code_wrong",
-        )
+    with errors_of_other_apps():
+        code_check(meeting.sign_in_secret, code, now)
 
 
 def _already_signed_in(attendee: MeetingAttendee) -> Refused:
     assert attendee.attended_at is not None
     return Refused(
         _("You already signed in at %(time)s; nothing more to do.")
-        % {"time": _at(attendee.attended_at)},
+        % {"time": moment_text(attendee.attended_at)},
         code="already_signed_in",
     )
 
@@ -825,7 +792,7 @@ def attendance_mark(*, actor: User, meeting: Meeting, attendee_ids: Iterable[int
     if now < opens:
         raise Refused(
             _("The meeting has not started; attendance can be marked from %(time)s.")
-            % {"time": _at(opens)},
+            % {"time": moment_text(opens)},
             code="not_open_yet",
         )
     attendees = list(
@@ -910,15 +877,7 @@ def meeting_file_add(
         uploaded_by=actor,
         uploaded_at=clock.now(),
     )
-    upload.seek(0)
-    # The stored name is random (meeting_file_path); only the detected extension is kept.
-    row.file.save(info.name, upload, save=False)  # type: ignore[arg-type]
-    try:
-        row.save()
-    except BaseException:
-        if row.file.name:
-            default_storage.delete(row.file.name)
-        raise
+    save_with_upload(row, row.file, info.name, upload)
     audit_record(
         actor=actor,
         action="meeting.file_add",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from huodong.engagement.services.common import (
     errors_of_other_apps,
     inspected,
     not_allowed,
+    save_with_upload,
     today,
     web_link,
 )
@@ -67,6 +67,20 @@ def _check_manager(actor: User, campaign: Campaign) -> None:
         raise NotAllowed(_("Only the office sets up online activities."), code="not_office")
 
 
+def _check_title_free(
+    campaign_id: int, title: str, *, other_than: OnlineActivity | None = None
+) -> None:
+    """Titles tell a campaign's activities apart: one title, one activity."""
+    taken = OnlineActivity.objects.filter(campaign_id=campaign_id, title=title)
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than.pk)
+    if taken.exists():
+        raise Refused(
+            _("The campaign already has an online activity of this title."),
+            code="duplicate_activity",
+        )
+
+
 @transaction.atomic
 def online_activity_create(
     *,
@@ -92,11 +106,7 @@ def online_activity_create(
     )
     # The campaign's activities are set up one after the other: a form sent twice adds one.
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-    if OnlineActivity.objects.filter(campaign=campaign, title=fields["title"]).exists():
-        raise Refused(
-            _("The campaign already has an online activity of this title."),
-            code="duplicate_activity",
-        )
+    _check_title_free(campaign.pk, fields["title"])
     activity = OnlineActivity.objects.create(
         campaign=campaign, created_by=actor, created_at=clock.now(), **fields
     )
@@ -133,15 +143,7 @@ def online_activity_update(
         ends_on=ends_on,
         collects_ideas=collects_ideas,
     )
-    if (
-        OnlineActivity.objects.filter(campaign_id=locked.campaign_id, title=fields["title"])
-        .exclude(pk=locked.pk)
-        .exists()
-    ):
-        raise Refused(
-            _("The campaign already has an online activity of this title."),
-            code="duplicate_activity",
-        )
+    _check_title_free(locked.campaign_id, fields["title"], other_than=locked)
     before = {name: getattr(locked, name) for name in fields}
     changed = {name: value for name, value in fields.items() if before[name] != value}
     if not changed:
@@ -226,15 +228,10 @@ def online_participation_record(
         created_at=clock.now(),
     )
     if info is not None and screenshot is not None:
-        screenshot.seek(0)
-        row.screenshot.save(info.name, screenshot, save=False)  # type: ignore[arg-type]
         row.screenshot_type = info.content_type
-    try:
+        save_with_upload(row, row.screenshot, info.name, screenshot)
+    else:
         row.save()
-    except BaseException:
-        if row.screenshot.name:
-            default_storage.delete(row.screenshot.name)
-        raise
     audit_record(
         actor=actor,
         action="online_participation.record",

@@ -17,7 +17,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -52,12 +51,10 @@ from huodong.engagement.views.common import (
 )
 from huodong.orgs.models import Unit
 from huodong.orgs.permissions import Membership, membership_of
-from huodong.participation import signin_codes
+from huodong.participation import signin_screen
 from huodong.participation.selectors.study import invitable_units, office_people
 from huodong.participation.selectors.study import organiser_units as study_organiser_units
 
-# The screen asks for a fresh code this often (the code turns over every 30 seconds).
-POLL_SECONDS = 5
 ALREADY = {"already_signed_in", "already_registered"}
 
 MEETING_FIELDS = {
@@ -568,60 +565,45 @@ def visit_problem_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # --- Signing in ---------------------------------------------------------------------------
 
 
-def _sign_in_url(request: HttpRequest, meeting: Meeting, code: str) -> str:
-    """The public page with the code filled in: guests sign in there, staff follow its link."""
-    relative = reverse("engagement_public:meeting", args=[meeting.public_key])
-    return phone_url(request, f"{relative}?{urlencode({'code': code})}")
-
-
 def _screen(request: HttpRequest, meeting: Meeting) -> dict:
     now = clock.now()
-    state = selectors.window_state(meeting, now=now)
-    opens, closes = selectors.sign_in_window(meeting)
     counts = selectors.meeting_counts(meeting)
-    data: dict = {
-        "state": state.value,
-        "present": counts.signed_in,
-        "invited": counts.invited + counts.guests,
-        "opens_at": timezone.localtime(opens).strftime("%H:%M"),
-        "closes_at": timezone.localtime(closes).strftime("%H:%M"),
-        "code": "",
-        "qr": "",
-        "url": "",
-        "seconds_left": signin_codes.seconds_left(now),
-    }
-    if state is selectors.WindowState.OPEN:
-        code = signin_codes.code_at(meeting.sign_in_secret, now)
-        url = _sign_in_url(request, meeting, code)
-        data.update(code=code, url=url, qr=qr_svg(url, title=_("Scan to sign in")))
-    return data
+    return signin_screen.screen(
+        request,
+        secret=meeting.sign_in_secret,
+        state=selectors.window_state(meeting, now=now),
+        window=selectors.sign_in_window(meeting),
+        present=counts.signed_in,
+        invited=counts.invited + counts.guests,
+        # Guests sign in on the public page; staff follow its link.
+        sign_in_path=reverse("engagement_public:meeting", args=[meeting.public_key]),
+        now=now,
+    )
 
 
 @login_required
 @require_GET
 def meeting_screen(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.managed_meeting_get(membership_of(request.user), meeting_id)
-    response = render(
-        request,
-        "engagement/meeting_screen.html",
-        {
-            "campaign": meeting.campaign,
-            "meeting": meeting,
-            "screen": _screen(request, meeting),
-            "poll_seconds": POLL_SECONDS,
-        },
+    return signin_screen.no_store(
+        render(
+            request,
+            "engagement/meeting_screen.html",
+            {
+                "campaign": meeting.campaign,
+                "meeting": meeting,
+                "screen": _screen(request, meeting),
+                "poll_seconds": signin_screen.POLL_SECONDS,
+            },
+        )
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
 @require_GET
 def meeting_code(request: HttpRequest, meeting_id: int) -> JsonResponse:
     meeting = selectors.managed_meeting_get(membership_of(request.user), meeting_id)
-    response = JsonResponse(_screen(request, meeting))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return signin_screen.no_store(JsonResponse(_screen(request, meeting)))
 
 
 @login_required
@@ -630,37 +612,32 @@ def meeting_sign_in(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """A staff member signs in with the code (the public page's link brings them here)."""
     membership = membership_of(request.user)
     meeting = selectors.meeting_for_sign_in(membership, meeting_id)
-    if request.method == "POST":
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.meeting_sign_in(
-                    actor=acting_user(request), meeting=meeting, code=form.cleaned_data["code"]
-                )
-            except NotAllowed as exc:
-                raise Http404 from exc
-            except Refused as exc:
-                if exc.code in ALREADY:
-                    messages.info(request, exc.message)
-                    return _meeting_page(meeting)
-                form.add_error("code", exc.message)
-            else:
-                message = _("You are signed in to “%(title)s”.") % {"title": meeting.title}
-                if meeting.study_session_id:
-                    message += " " + _("It counts as a study activity.")
-                messages.success(request, message)
-                return _meeting_page(meeting)
-    else:
-        form = CodeForm(initial={"code": request.GET.get("code", "")[:20]})
-    response = render(
+    form = signin_screen.code_form(request, CodeForm)
+    done = _("You are signed in to “%(title)s”.") % {"title": meeting.title}
+    if meeting.study_session_id:
+        done += " " + _("It counts as a study activity.")
+    signed_in = signin_screen.sign_in_with(
         request,
-        "engagement/meeting_sign_in.html",
-        {
-            "campaign": meeting.campaign,
-            "meeting": meeting,
-            "form": form,
-            "state": selectors.window_state(meeting, now=clock.now()).value,
-        },
+        form,
+        sign_in=lambda code: services.meeting_sign_in(
+            actor=acting_user(request), meeting=meeting, code=code
+        ),
+        errors=(NotAllowed, Refused),
+        already=ALREADY,
+        done=done,
+        back=_meeting_page(meeting),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    if signed_in is not None:
+        return signed_in
+    return signin_screen.no_store(
+        render(
+            request,
+            "engagement/meeting_sign_in.html",
+            {
+                "campaign": meeting.campaign,
+                "meeting": meeting,
+                "form": form,
+                "state": selectors.window_state(meeting, now=clock.now()).value,
+            },
+        )
+    )

@@ -8,6 +8,8 @@ or a wrong key: 404. A guest's contact is never shown back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,10 +35,10 @@ def _page(
     request: HttpRequest,
     meeting: Meeting,
     *,
-    register_form: PublicRegisterForm | None = None,
-    sign_in_form: PublicSignInForm | None = None,
     status: int = 200,
+    **bound: PublicRegisterForm | PublicSignInForm,
 ) -> HttpResponse:
+    """The page; `bound` holds a form sent back with its errors, by its prefix."""
     now = clock.now()
     state = selectors.window_state(meeting, now=now)
     counts = selectors.meeting_counts(meeting)
@@ -51,8 +53,8 @@ def _page(
             "state": state.value,
             "registration_open": registration_open,
             "places_left": None if limit is None else max(0, limit - counts.registered),
-            "register_form": register_form or PublicRegisterForm(prefix="register"),
-            "sign_in_form": sign_in_form
+            "register_form": bound.get("register") or PublicRegisterForm(prefix="register"),
+            "sign_in_form": bound.get("signin")
             or PublicSignInForm(prefix="signin", initial={"code": code}),
             "staff_sign_in_url": reverse("engagement:meeting_sign_in", args=[meeting.pk])
             + (f"?code={code}" if code.isdigit() else ""),
@@ -72,71 +74,75 @@ def _refuse_robot(form) -> bool:
     return bool(form.data.get(form.add_prefix(HONEYPOT)))
 
 
-@require_POST
-def public_register(request: HttpRequest, key: str) -> HttpResponse:
+def _as_guest(
+    request: HttpRequest,
+    key: str,
+    form_class: type[PublicRegisterForm] | type[PublicSignInForm],
+    *,
+    prefix: str,
+    act: Callable[..., object],
+    welcome: Callable[[Meeting, dict], str],
+    settled: frozenset[str] = frozenset(),
+) -> HttpResponse:
+    """A guest's form sent from the public page: `act` (a service) takes the guest's details;
+    a refusal shows on the form, but one in `settled` means nothing is left to do."""
     meeting = selectors.meeting_by_public_key(key)
-    form = PublicRegisterForm(request.POST, prefix="register")
+    form = form_class(request.POST, prefix=prefix)
     if _refuse_robot(form):
         raise Http404
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.meeting_register(
+            act(
                 actor=None,
                 meeting=meeting,
-                name=data["name"],
-                organisation=data["organisation"],
-                contact=data["contact"],
+                **{name: value for name, value in data.items() if name != HONEYPOT},
             )
         except NotAllowed as exc:
             raise Http404 from exc
         except Refused as exc:
-            form.add_error(field_for(exc, GUEST_FIELDS), exc.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "You are registered for “%(title)s”. Sign in at the meeting with the same "
-                    "phone number or e-mail address."
-                )
-                % {"title": meeting.title},
-            )
-            return redirect("engagement_public:meeting", key=key)
-    return _page(request, meeting, register_form=form, status=400)
-
-
-@require_POST
-def public_sign_in(request: HttpRequest, key: str) -> HttpResponse:
-    meeting = selectors.meeting_by_public_key(key)
-    form = PublicSignInForm(request.POST, prefix="signin")
-    if _refuse_robot(form):
-        raise Http404
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_sign_in(
-                actor=None,
-                meeting=meeting,
-                code=data["code"],
-                name=data["name"],
-                organisation=data["organisation"],
-                contact=data["contact"],
-            )
-        except NotAllowed as exc:
-            raise Http404 from exc
-        except Refused as exc:
-            if exc.code == "already_signed_in":
+            if exc.code in settled:
                 messages.info(request, exc.message)
                 return redirect("engagement_public:meeting", key=key)
             form.add_error(field_for(exc, GUEST_FIELDS), exc.message)
         else:
-            messages.success(
-                request,
-                _("Welcome, %(name)s: you are signed in to “%(title)s”.")
-                % {"name": data["name"], "title": meeting.title},
-            )
+            messages.success(request, welcome(meeting, data))
             return redirect("engagement_public:meeting", key=key)
-    return _page(request, meeting, sign_in_form=form, status=400)
+    return _page(request, meeting, status=400, **{prefix: form})
+
+
+@require_POST
+def public_register(request: HttpRequest, key: str) -> HttpResponse:
+    return _as_guest(
+        request,
+        key,
+        PublicRegisterForm,
+        prefix="register",
+        act=services.meeting_register,
+        welcome=lambda meeting, data: (
+            _(
+                "You are registered for “%(title)s”. Sign in at the meeting with the same "
+                "phone number or e-mail address."
+            )
+            % {"title": meeting.title}
+        ),
+    )
+
+
+@require_POST
+def public_sign_in(request: HttpRequest, key: str) -> HttpResponse:
+    return _as_guest(
+        request,
+        key,
+        PublicSignInForm,
+        prefix="signin",
+        act=services.meeting_sign_in,
+        welcome=lambda meeting, data: (
+            _("Welcome, %(name)s: you are signed in to “%(title)s”.")
+            % {"name": data["name"], "title": meeting.title}
+        ),
+        settled=frozenset({"already_signed_in"}),
+    )
 
 
 public_urlpatterns: list[URLPattern] = [

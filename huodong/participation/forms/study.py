@@ -59,7 +59,46 @@ class StudyLogForm(forms.Form):
             self.fields["date"].initial = latest
 
 
-class SessionForm(forms.Form):
+def invitee_choices(people: list[Person]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The people to invite by name, grouped under their unit (`people` come by unit)."""
+    return [
+        (unit_name, [(person.pk, person.name) for person in members])
+        for unit_name, members in groupby(people, key=lambda person: person.unit.name)
+    ]
+
+
+class GatheringForm(forms.Form):
+    """What the forms arranging a session or a meeting (`engagement`) share: the organising unit
+    and the invitations as choices, the day and times as aware datetimes (`starts_at`,
+    `ends_at`) in the office's time zone. A subclass declares the fields `organiser_unit`,
+    `invite_units`, `invitees`, `day`, `starts` and `ends`."""
+
+    units: dict[int, Unit]
+
+    def offer(
+        self, *, units: list[Unit], invitable_units: list[Unit], people: list[Person]
+    ) -> None:
+        self.units = {unit.pk: unit for unit in units}
+        self.fields["organiser_unit"].choices = [(unit.pk, unit.name) for unit in units]
+        if len(units) == 1:
+            self.fields["organiser_unit"].initial = units[0].pk
+        self.fields["invite_units"].choices = [(unit.pk, unit.name) for unit in invitable_units]
+        self.fields["invitees"].choices = invitee_choices(people)
+
+    def clean(self):
+        data = super().clean()
+        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
+        if day is not None and starts is not None and ends is not None:
+            zone = timezone.get_current_timezone()
+            data["starts_at"] = timezone.make_aware(dt.datetime.combine(day, starts), zone)
+            data["ends_at"] = timezone.make_aware(dt.datetime.combine(day, ends), zone)
+        return data
+
+    def chosen_unit(self) -> Unit:
+        return self.units[self.cleaned_data["organiser_unit"]]
+
+
+class SessionForm(GatheringForm):
     """A session's details; the times are read in the office's time zone."""
 
     organiser_unit = forms.TypedChoiceField(label=_("Organised by"), coerce=int)
@@ -105,33 +144,13 @@ class SessionForm(forms.Form):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.units = {unit.pk: unit for unit in units}
-        self.fields["organiser_unit"].choices = [(unit.pk, unit.name) for unit in units]
-        if len(units) == 1:
-            self.fields["organiser_unit"].initial = units[0].pk
-        self.fields["invite_units"].choices = [(unit.pk, unit.name) for unit in invitable_units]
-        self.fields["invitees"].choices = [
-            (unit_name, [(person.pk, person.name) for person in members])
-            for unit_name, members in groupby(people, key=lambda person: person.unit.name)
-        ]
+        self.offer(units=units, invitable_units=invitable_units, people=people)
         bounds = {}
         if campaign.start is not None:
             bounds["min"] = campaign.start.isoformat()
         if campaign.end is not None:
             bounds["max"] = campaign.end.isoformat()
         self.fields["day"].widget.attrs.update(bounds)
-
-    def clean(self):
-        data = super().clean()
-        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
-        if day is not None and starts is not None and ends is not None:
-            zone = timezone.get_current_timezone()
-            data["starts_at"] = timezone.make_aware(dt.datetime.combine(day, starts), zone)
-            data["ends_at"] = timezone.make_aware(dt.datetime.combine(day, ends), zone)
-        return data
-
-    def chosen_unit(self) -> Unit:
-        return self.units[self.cleaned_data["organiser_unit"]]
 
     def session_fields(self) -> dict:
         """The cleaned details as the session services take them."""

@@ -9,8 +9,6 @@ the notifications only after commit. A refusal raises a `ParticipationError` and
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from enum import StrEnum
 from pathlib import PurePosixPath
 
@@ -18,16 +16,12 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from docx.opc.exceptions import PackageNotFoundError
-from lxml import etree
 
 from huodong.campaigns.models import Campaign
-from huodong.campaigns.plan_import.errors import PlanImportError
-from huodong.campaigns.plan_import.safety import open_docx_zip
 from huodong.core import clock
 from huodong.core.audit import audit_record
-from huodong.core.docx_text import docx_lines
-from huodong.core.uploads import DOCX_TYPE, Upload, UploadRefused, inspect_upload
+from huodong.core.docx_upload import docx_upload_paragraphs
+from huodong.core.uploads import Upload, UploadRefused
 from huodong.notifications.models import NotificationKind
 from huodong.notifications.services import notification_send
 from huodong.orgs.models import Person, Role, User
@@ -446,59 +440,19 @@ def reflection_review(
 # --- Import from Word ---------------------------------------------------------------------
 
 
-def _not_docx() -> Refused:
-    return Refused(
-        _(
-            "Only Word documents (.docx) can be imported. Open the file in Word or WPS, save it "
-            "as .docx and upload it again, or paste the text into the editor."
-        ),
-        code="not_docx",
-    )
-
-
-def _docx_paragraphs(data: bytes) -> list[str]:
-    """The document's paragraphs in body order (a table's cells one per line), trimmed."""
-    lines = docx_lines(data)
-    # Leading 全角 spaces indent Chinese paragraphs; they are layout, not text.
-    cleaned = (line.replace("\u00a0", " ").strip(" \t\u3000") for line in lines)
-    return [line for line in cleaned if line]
-
-
 def _read_docx(upload: Upload) -> tuple[list[str], str]:
     """The paragraphs of an uploaded .docx and its cleaned file name; raises Refused."""
     try:
-        inspected = inspect_upload(upload)
+        return docx_upload_paragraphs(
+            upload,
+            not_docx=_(
+                "Only Word documents (.docx) can be imported. Open the file in Word or WPS, save "
+                "it as .docx and upload it again, or paste the text into the editor."
+            ),
+            no_text=_("The Word document has no text to import."),
+        )
     except UploadRefused as exc:
-        if exc.code == "type":
-            # The shared check lists what attachments may be; here only a .docx will do.
-            raise _not_docx() from exc
         raise Refused(exc.message, code=exc.code) from exc
-    if inspected.content_type != DOCX_TYPE:
-        raise _not_docx()
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    try:
-        open_docx_zip(data).close()
-        paragraphs = _docx_paragraphs(data)
-    except PlanImportError as exc:
-        raise Refused(exc.message, code=exc.code) from exc
-    except (
-        PackageNotFoundError,
-        KeyError,
-        ValueError,
-        etree.LxmlError,
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-    ) as exc:
-        raise Refused(
-            _("The Word document is damaged or incomplete; save it again as .docx and retry."),
-            code="corrupt",
-        ) from exc
-    if not paragraphs:
-        raise Refused(_("The Word document has no text to import."), code="no_text")
-    return paragraphs, inspected.name
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ word on "once per person". A refusal raises `NotAllowed` or `Refused` and change
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -41,6 +41,11 @@ from huodong.participation.services.study_tallies import study_tallies_change
 __all__ = [
     "MAX_DURATION_MINUTES",
     "MAX_SESSION_HOURS",
+    "code_check",
+    "invited_people",
+    "moment_text",
+    "notify_after_commit",
+    "schedule_text",
     "session_attendance_record",
     "session_cancel",
     "session_create",
@@ -72,7 +77,7 @@ def _person(actor: User, campaign: Campaign) -> Person:
     return membership.person
 
 
-def _at(moment: dt.datetime) -> str:
+def moment_text(moment: dt.datetime) -> str:
     """A moment as the user reads it: "14:30" today, "2018-06-20 14:30" on another day."""
     local = timezone.localtime(moment)
     if local.date() == clock.today():
@@ -182,13 +187,30 @@ def _already_recorded(record: StudyRecord) -> Refused:
         )
     return Refused(
         _("You already signed in at %(time)s; nothing more to do.")
-        % {"time": _at(record.created_at)},
+        % {"time": moment_text(record.created_at)},
         code="already_signed_in",
     )
 
 
 def _existing(session: StudySession, person: Person) -> StudyRecord | None:
     return StudyRecord.objects.filter(session=session, person=person).first()
+
+
+def _presence(
+    session: StudySession, campaign: Campaign, *, person: Person, source: str, actor: User
+) -> StudyRecord:
+    """The person's unsaved record of being at the session: its kind, day, topic and length."""
+    return StudyRecord(
+        campaign=campaign,
+        person=person,
+        kind=session.kind,
+        date=_session_day(session),
+        material=session.topic[:MATERIAL_MAX],
+        duration_minutes=_session_minutes(session),
+        session=session,
+        source=source,
+        created_by=actor,
+    )
 
 
 def _create_once(record: StudyRecord, at: dt.datetime) -> StudyRecord:
@@ -211,6 +233,44 @@ def _create_once(record: StudyRecord, at: dt.datetime) -> StudyRecord:
     return record
 
 
+def schedule_text(starts_at: dt.datetime, ends_at: dt.datetime, *details: str) -> str:
+    """When and where, as notices say it: "2018-06-20 14:30–16:00 · place · …" in local time,
+    leaving out empty details."""
+    start = timezone.localtime(starts_at)
+    return " · ".join(
+        part
+        for part in (f"{start:%Y-%m-%d %H:%M}–{timezone.localtime(ends_at):%H:%M}", *details)
+        if part
+    )
+
+
+def notify_after_commit(
+    *,
+    actor: User,
+    recipients: Callable[[], Iterable[User]],
+    kind: str,
+    title: str,
+    body: str,
+    url: str,
+    key: str,
+) -> None:
+    """After commit, tell the recipients (never the actor); once per person and key. The
+    recipients are looked up then, and a failure to send does not undo the write."""
+
+    def send() -> None:
+        notification_send(
+            actor=actor,
+            recipients=[u for u in recipients() if u.pk != actor.pk],
+            kind=kind,
+            title=title,
+            body=body,
+            url=url,
+            dedupe_key=key,
+        )
+
+    transaction.on_commit(send, robust=True)
+
+
 def _notify_invitees(
     *,
     actor: User,
@@ -223,30 +283,15 @@ def _notify_invitees(
     ids = list(person_ids)
     if not ids:
         return
-    local_start = timezone.localtime(session.starts_at)
-    body = " · ".join(
-        part
-        for part in (
-            f"{local_start:%Y-%m-%d %H:%M}–{timezone.localtime(session.ends_at):%H:%M}",
-            session.place,
-            session.speaker,
-        )
-        if part
+    notify_after_commit(
+        actor=actor,
+        recipients=lambda: selectors.users_of_people(ids),
+        kind=NotificationKind.STUDY,
+        title=title,
+        body=schedule_text(session.starts_at, session.ends_at, session.place, session.speaker),
+        url=_session_url(session),
+        key=key,
     )
-    url = _session_url(session)
-
-    def send() -> None:
-        notification_send(
-            actor=actor,
-            recipients=[u for u in selectors.users_of_people(ids) if u.pk != actor.pk],
-            kind=NotificationKind.STUDY,
-            title=title,
-            body=body,
-            url=url,
-            dedupe_key=key,
-        )
-
-    transaction.on_commit(send, robust=True)
 
 
 # --- Personal study -----------------------------------------------------------------------
@@ -378,8 +423,11 @@ def _check_session_fields(
     return topic
 
 
-def _invitees(campaign: Campaign, invitee_ids: Iterable[int], unit_ids: Iterable[int]) -> set[int]:
-    """The people invited by name and through their units; all must be of the office."""
+def invited_people(
+    campaign: Campaign, invitee_ids: Iterable[int], unit_ids: Iterable[int]
+) -> set[int]:
+    """The people invited by name and through their units (or party branches); all must be of
+    the office."""
     wanted = {int(pk) for pk in invitee_ids}
     units = {int(pk) for pk in unit_ids}
     if units:
@@ -427,7 +475,7 @@ def session_create(
     topic = _check_session_fields(
         campaign, kind=kind, topic=topic, starts_at=starts_at, ends_at=ends_at
     )
-    people = _invitees(campaign, invitee_ids, invite_unit_ids)
+    people = invited_people(campaign, invitee_ids, invite_unit_ids)
     if not people:
         raise Refused(_("Invite at least one person."), code="no_invitees")
     # One unit's sessions are arranged one after the other: a form sent twice adds one session.
@@ -440,7 +488,7 @@ def session_create(
         cancelled_at__isnull=True,
     ).exists():
         raise Refused(
-            _("This session is already arranged for %(time)s.") % {"time": _at(starts_at)},
+            _("This session is already arranged for %(time)s.") % {"time": moment_text(starts_at)},
             code="duplicate_session",
         )
     session = StudySession.objects.create(
@@ -520,9 +568,9 @@ def session_update(
     units = list(invite_unit_ids)
     if invitee_ids is None:
         # The list stays; the units' members are added to it.
-        wanted = current | (_invitees(campaign, (), units) if units else set())
+        wanted = current | (invited_people(campaign, (), units) if units else set())
     else:
-        wanted = _invitees(campaign, invitee_ids, units)
+        wanted = invited_people(campaign, invitee_ids, units)
     if not wanted:
         raise Refused(_("Invite at least one person."), code="no_invitees")
     kept_off = recorded - wanted
@@ -629,6 +677,20 @@ def session_cancel(*, actor: User, session: StudySession, reason: str = "") -> S
 # --- Attendance ---------------------------------------------------------------------------
 
 
+def code_check(secret: str, code: str, now: dt.datetime) -> None:
+    """Refuse a code that is not the one the screen of `secret` shows (or just showed)."""
+    verdict = signin_codes.verify(secret, code, now)
+    if verdict.check is signin_codes.Check.EXPIRED:
+        raise Refused(
+            _("That code has expired; enter the code on the screen now."), code="code_expired"
+        )
+    if not verdict.ok:
+        raise Refused(
+            _("That is not the code on the screen; check the six digits and try again."),
+            code="code_wrong",
+        )
+
+
 def _check_invited(session: StudySession, person: Person) -> None:
     if not SessionInvitee.objects.filter(session=session, person=person).exists():
         raise Refused(
@@ -656,38 +718,18 @@ def session_sign_in(*, actor: User, session: StudySession, code: str) -> StudyRe
     if now < opens:
         raise Refused(
             _("Sign-in opens at %(time)s, 15 minutes before the session starts.")
-            % {"time": _at(opens)},
+            % {"time": moment_text(opens)},
             code="not_open_yet",
         )
     if now >= closes:
         raise Refused(
             _("Sign-in closed at %(time)s, when the session ended. File a make-up instead.")
-            % {"time": _at(closes)},
+            % {"time": moment_text(closes)},
             code="closed",
         )
-    verdict = signin_codes.verify(locked.sign_in_secret, code, now)
-    if verdict.check is signin_codes.Check.EXPIRED:
-        raise Refused(
-            _("That code has expired; enter the code on the screen now."), code="code_expired"
-        )
-    if not verdict.ok:
-        raise Refused(
-            _("That is not the code on the screen; check the six digits and try again."),
-            code="code_wrong",
-        )
+    code_check(locked.sign_in_secret, code, now)
     record = _create_once(
-        StudyRecord(
-            campaign=campaign,
-            person=person,
-            kind=locked.kind,
-            date=_session_day(locked),
-            material=locked.topic[:MATERIAL_MAX],
-            duration_minutes=_session_minutes(locked),
-            session=locked,
-            source=StudySource.SIGN_IN,
-            created_by=actor,
-        ),
-        now,
+        _presence(locked, campaign, person=person, source=StudySource.SIGN_IN, actor=actor), now
     )
     audit_record(
         actor=actor,
@@ -718,7 +760,7 @@ def session_mark_attendance(
     if now < opens:
         raise Refused(
             _("The session has not started; attendance can be marked from %(time)s.")
-            % {"time": _at(opens)},
+            % {"time": moment_text(opens)},
             code="not_open_yet",
         )
     invited = set(
@@ -794,7 +836,7 @@ def session_attendance_record(*, actor: User, session: StudySession, person: Per
     if now < opens:
         raise Refused(
             _("The session has not started; attendance can be recorded from %(time)s.")
-            % {"time": _at(opens)},
+            % {"time": moment_text(opens)},
             code="not_open_yet",
         )
     SessionInvitee.objects.bulk_create(
@@ -803,18 +845,7 @@ def session_attendance_record(*, actor: User, session: StudySession, person: Per
     source = StudySource.SIGN_IN if is_self else StudySource.MARKED
     # The session is locked and the person has no record: `_create_once` inserts theirs.
     record = _create_once(
-        StudyRecord(
-            campaign=campaign,
-            person=person,
-            kind=locked.kind,
-            date=_session_day(locked),
-            material=locked.topic[:MATERIAL_MAX],
-            duration_minutes=_session_minutes(locked),
-            session=locked,
-            source=source,
-            created_by=actor,
-        ),
-        now,
+        _presence(locked, campaign, person=person, source=source, actor=actor), now
     )
     audit_record(
         actor=actor,
@@ -870,7 +901,7 @@ def session_makeup_file(
     if now < locked.ends_at:
         raise Refused(
             _("The session is not over yet (it ends at %(time)s); sign in there instead.")
-            % {"time": _at(locked.ends_at)},
+            % {"time": moment_text(locked.ends_at)},
             code="session_not_over",
         )
     _check_date(campaign, date, not_before=_session_day(locked))

@@ -8,7 +8,6 @@ form error and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,9 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
-from huodong.core.links import phone_url, qr_svg
 from huodong.orgs.permissions import Membership, membership_of
-from huodong.participation import signin_codes
+from huodong.participation import signin_screen
 from huodong.participation.errors import NotAllowed, ParticipationError, Refused
 from huodong.participation.forms.study import (
     CancelForm,
@@ -42,8 +40,6 @@ from huodong.participation.services import study as services
 from huodong.participation.views.common import acting_user, campaign_for
 
 PAGE_SIZE = 20
-# The screen asks for a fresh code this often (the code turns over every 30 seconds).
-POLL_SECONDS = 5
 ALREADY = {"already_signed_in", "already_made_up"}
 
 
@@ -291,64 +287,43 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 # --- The organiser's screen ---------------------------------------------------------------
 
 
-def _sign_in_url(request: HttpRequest, session: StudySession, code: str) -> str:
-    """The absolute address the QR code opens (see `core.links.phone_url`)."""
-    relative = reverse("participation:session_sign_in", args=[session.pk])
-    return phone_url(request, f"{relative}?{urlencode({'code': code})}")
-
-
-def _qr_svg(url: str) -> str:
-    return qr_svg(url, title=_("Scan to sign in"))
-
-
 def _screen(request: HttpRequest, session: StudySession) -> dict:
-    """What the screen shows now: the code and its QR only while sign-in is open."""
     now = clock.now()
-    state = selectors.window_state(session, now=now)
-    opens, closes = selectors.sign_in_window(session)
-    data: dict = {
-        "state": state.value,
-        "present": selectors.present_count(session),
-        "invited": selectors.invitee_count(session),
-        "opens_at": timezone.localtime(opens).strftime("%H:%M"),
-        "closes_at": timezone.localtime(closes).strftime("%H:%M"),
-        "code": "",
-        "qr": "",
-        "url": "",
-        "seconds_left": signin_codes.seconds_left(now),
-    }
-    if state is selectors.WindowState.OPEN:
-        code = signin_codes.code_at(session.sign_in_secret, now)
-        url = _sign_in_url(request, session, code)
-        data.update(code=code, url=url, qr=_qr_svg(url))
-    return data
+    return signin_screen.screen(
+        request,
+        secret=session.sign_in_secret,
+        state=selectors.window_state(session, now=now),
+        window=selectors.sign_in_window(session),
+        present=selectors.present_count(session),
+        invited=selectors.invitee_count(session),
+        sign_in_path=reverse("participation:session_sign_in", args=[session.pk]),
+        now=now,
+    )
 
 
 @login_required
 @require_GET
 def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.managed_session_get(membership_of(request.user), session_id)
-    response = render(
-        request,
-        "participation/study/session_screen.html",
-        {
-            "campaign": session.campaign,
-            "session": session,
-            "screen": _screen(request, session),
-            "poll_seconds": POLL_SECONDS,
-        },
+    return signin_screen.no_store(
+        render(
+            request,
+            "participation/study/session_screen.html",
+            {
+                "campaign": session.campaign,
+                "session": session,
+                "screen": _screen(request, session),
+                "poll_seconds": signin_screen.POLL_SECONDS,
+            },
+        )
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
 @require_GET
 def session_code(request: HttpRequest, session_id: int) -> JsonResponse:
     session = selectors.managed_session_get(membership_of(request.user), session_id)
-    response = JsonResponse(_screen(request, session))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return signin_screen.no_store(JsonResponse(_screen(request, session)))
 
 
 # --- Signing in, marking, make-ups --------------------------------------------------------
@@ -359,37 +334,29 @@ def session_code(request: HttpRequest, session_id: int) -> JsonResponse:
 def session_sign_in(request: HttpRequest, session_id: int) -> HttpResponse:
     membership = membership_of(request.user)
     session = selectors.session_get(membership, session_id)
-    if request.method == "POST":
-        form = SignInForm(request.POST)
-        if form.is_valid():
-            try:
-                services.session_sign_in(
-                    actor=acting_user(request), session=session, code=form.cleaned_data["code"]
-                )
-            except NotAllowed as exc:
-                raise Http404 from exc
-            except Refused as exc:
-                if exc.code in ALREADY:
-                    messages.info(request, exc.message)
-                    return _session_page(session)
-                form.add_error("code", exc.message)
-            else:
-                messages.success(
-                    request,
-                    _("You are signed in to “%(topic)s”; it counts as a study activity.")
-                    % {"topic": session.topic},
-                )
-                return _session_page(session)
-    else:
-        form = SignInForm(initial={"code": request.GET.get("code", "")[:20]})
-    detail = selectors.session_detail(membership, session, now=clock.now())
-    response = render(
+    form = signin_screen.code_form(request, SignInForm)
+    signed_in = signin_screen.sign_in_with(
         request,
-        "participation/study/sign_in.html",
-        {"campaign": session.campaign, "session": session, "detail": detail, "form": form},
+        form,
+        sign_in=lambda code: services.session_sign_in(
+            actor=acting_user(request), session=session, code=code
+        ),
+        errors=(NotAllowed, Refused),
+        already=ALREADY,
+        done=_("You are signed in to “%(topic)s”; it counts as a study activity.")
+        % {"topic": session.topic},
+        back=_session_page(session),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    if signed_in is not None:
+        return signed_in
+    detail = selectors.session_detail(membership, session, now=clock.now())
+    return signin_screen.no_store(
+        render(
+            request,
+            "participation/study/sign_in.html",
+            {"campaign": session.campaign, "session": session, "detail": detail, "form": form},
+        )
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huodong.suggestions.models import Stage, SuggestionSource
 from huodong.suggestions.selectors.pool import PoolChoices, PoolFilters
@@ -46,6 +47,24 @@ def status_choices(choices: PoolChoices, *, active_only: bool) -> list[Any]:
 
 def tag_names(value: str) -> list[str]:
     return [name for name in TAG_SEPARATORS.split(value.strip()) if name]
+
+
+class _CategoryChoices:
+    """For a form whose `category` field offers the office's categories (given as (pk, name))."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def __init__(self, *args: Any, categories: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [  # type: ignore[attr-defined]
+            *EMPTY,
+            *((str(pk), name) for pk, name in categories),
+        ]
+
+    @property
+    def category_id(self) -> int | None:
+        return _int(self.cleaned_data.get("category"))
 
 
 class PoolFilterForm(forms.Form):
@@ -101,7 +120,7 @@ class PoolFilterForm(forms.Form):
         )
 
 
-class SuggestForm(forms.Form):
+class SuggestForm(_CategoryChoices, forms.Form):
     """A staff member's own suggestion."""
 
     text = forms.CharField(
@@ -114,17 +133,6 @@ class SuggestForm(forms.Form):
         label=_("Anonymous (the office does not see who made it, and cannot answer you)"),
         required=False,
     )
-
-    def __init__(self, *args: Any, categories: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [  # type: ignore[attr-defined]
-            *EMPTY,
-            *((str(pk), name) for pk, name in categories),
-        ]
-
-    @property
-    def category_id(self) -> int | None:
-        return _int(self.cleaned_data.get("category"))
 
 
 class MailboxForm(forms.Form):
@@ -174,7 +182,7 @@ class TriageForm(forms.Form):
         return _int(self.cleaned_data.get("status"))
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(_CategoryChoices, forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     tags = forms.CharField(
         label=_("Tags"),
@@ -187,17 +195,6 @@ class UpdateForm(forms.Form):
         max_length=MAX_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-
-    def __init__(self, *args: Any, categories: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [  # type: ignore[attr-defined]
-            *EMPTY,
-            *((str(pk), name) for pk, name in categories),
-        ]
-
-    @property
-    def category_id(self) -> int | None:
-        return _int(self.cleaned_data.get("category"))
 
 
 class EvaluatorsForm(forms.Form):
@@ -251,7 +248,9 @@ class BulkForm(forms.Form):
         label=_("Stage"), required=False, choices=[*EMPTY, *_stage_choices(TRIAGE_STAGES)]
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=MAX_REASON_CHARS)
+    reason = forms.CharField(
+        label=pgettext_lazy("explanation", "Reason"), required=False, max_length=MAX_REASON_CHARS
+    )
     evaluators = forms.MultipleChoiceField(
         label=_("Evaluators"), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
     )

@@ -106,6 +106,21 @@ def _membership(actor: User) -> Membership:
     return membership_of(actor)
 
 
+def _current(outcome: Outcome) -> Outcome:
+    """The outcome as stored now; one deleted meanwhile is not there to act on."""
+    current = Outcome.objects.filter(pk=outcome.pk).first()
+    if current is None:
+        raise _not_allowed()
+    return current
+
+
+def _locked_outcome(outcome_id: int) -> Outcome:
+    row = Outcome.objects.select_for_update().filter(pk=outcome_id).first()
+    if row is None:
+        raise _not_allowed()
+    return row
+
+
 def _check_manager(actor: User, office_id: int) -> None:
     if not can_manage_outcomes(_membership(actor), office_id):
         raise _not_allowed()
@@ -332,6 +347,16 @@ def _recompute(
         _set_progress(row, _computed_progress(row), actor=actor, news=news)
 
 
+def _recompute_and_tell(
+    locked: dict[int, Outcome], outcome_id: int | None, *, actor: User, news: _News | None = None
+) -> None:
+    """`_recompute` from the outcome up, then tell the submitters all that changed (with what
+    `news` holds already)."""
+    news = _News() if news is None else news
+    _recompute(locked, outcome_id, actor=actor, news=news)
+    _tell_submitters(news)
+
+
 def _tell_submitters(news: _News) -> None:
     if not news.outcomes:
         return
@@ -432,10 +457,7 @@ def outcome_create(
         obj=outcome,
         changes={"title": outcome.title, "kind": kind, "parent": outcome.parent_id},
     )
-    news = _News()
-    if parent is not None:
-        _recompute(locked, parent.pk, actor=actor, news=news)
-    _tell_submitters(news)
+    _recompute_and_tell(locked, parent.pk if parent is not None else None, actor=actor)
     return outcome
 
 
@@ -461,9 +483,7 @@ def outcome_update(
     old and the new parent's chains; a new weight or way of rolling up recomputes too. It is
     marked done only once its progress is 100%.
     """
-    current = Outcome.objects.filter(pk=outcome.pk).first()
-    if current is None:
-        raise _not_allowed()
+    current = _current(outcome)
     _check_manager(actor, current.office_id)
     new_parent_id = (
         current.parent_id if isinstance(parent, Keep) else (parent.pk if parent else None)
@@ -542,6 +562,37 @@ def outcome_update(
     return row
 
 
+def _set_stage(suggestions: Sequence[Suggestion], stage: str, *, at: dt.datetime) -> None:
+    """Move the suggestions to an outcome's stage (their statuses belong to the stage left)."""
+    Suggestion.objects.filter(pk__in=[s.pk for s in suggestions]).update(
+        stage=stage, status=None, updated_at=at
+    )
+
+
+def _stage_events(
+    suggestions: Sequence[Suggestion],
+    action: str,
+    *,
+    to_stage: str,
+    note: str,
+    actor: User,
+    at: dt.datetime,
+) -> None:
+    """One history line each, from the stage the objects still hold in memory."""
+    SuggestionEvent.objects.bulk_create(
+        SuggestionEvent(
+            suggestion=s,
+            action=action,
+            from_stage=s.stage,
+            to_stage=to_stage,
+            note=note,
+            actor=actor,
+            at=at,
+        )
+        for s in suggestions
+    )
+
+
 def _release_suggestions(
     suggestion_ids: Sequence[int], *, actor: User, outcome: Outcome, still_linked: set[int]
 ) -> None:
@@ -557,20 +608,9 @@ def _release_suggestions(
     if not rows:
         return
     now = clock.now()
-    Suggestion.objects.filter(pk__in=[s.pk for s in rows]).update(
-        stage=Stage.ADOPTED, status=None, updated_at=now
-    )
-    SuggestionEvent.objects.bulk_create(
-        SuggestionEvent(
-            suggestion=s,
-            action="unconverted",
-            from_stage=Stage.CONVERTED,
-            to_stage=Stage.ADOPTED,
-            note=outcome.title,
-            actor=actor,
-            at=now,
-        )
-        for s in rows
+    _set_stage(rows, Stage.ADOPTED, at=now)
+    _stage_events(
+        rows, "unconverted", to_stage=Stage.ADOPTED, note=outcome.title, actor=actor, at=now
     )
 
 
@@ -578,9 +618,7 @@ def _release_suggestions(
 def outcome_delete(*, actor: User, outcome: Outcome) -> None:
     """Remove an outcome without sub-outcomes; its suggestions held by no other outcome go back
     to 'adopted', its parent recomputes, its files go once the deletion is committed."""
-    current = Outcome.objects.filter(pk=outcome.pk).first()
-    if current is None:
-        raise _not_allowed()
+    current = _current(outcome)
     _check_manager(actor, current.office_id)
     locked = _lock_chains(current.pk)
     row = locked[current.pk]
@@ -652,15 +690,11 @@ def outcome_link_suggestions(
     submitter is told. Suggestions already linked to this outcome are left as they are; the
     ones newly linked are returned.
     """
-    current = Outcome.objects.filter(pk=outcome.pk).first()
-    if current is None:
-        raise _not_allowed()
+    current = _current(outcome)
     _check_manager(actor, current.office_id)
     if not suggestions:
         raise Refused(_("Give the numbers of the suggestions to link."), code="no_suggestions")
-    row = Outcome.objects.select_for_update().filter(pk=current.pk).first()
-    if row is None:
-        raise _not_allowed()
+    row = _locked_outcome(current.pk)
     wanted = {s.pk for s in suggestions}
     locked = list(Suggestion.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
     if len(locked) != len(wanted) or any(s.office_id != row.office_id for s in locked):
@@ -683,21 +717,8 @@ def outcome_link_suggestions(
     )
     moving = [s for s in new if s.stage != Stage.CONVERTED]
     if moving:
-        Suggestion.objects.filter(pk__in=[s.pk for s in moving]).update(
-            stage=Stage.CONVERTED, status=None, updated_at=now
-        )
-    SuggestionEvent.objects.bulk_create(
-        SuggestionEvent(
-            suggestion=s,
-            action="converted",
-            from_stage=s.stage,
-            to_stage=Stage.CONVERTED,
-            note=row.title,
-            actor=actor,
-            at=now,
-        )
-        for s in new
-    )
+        _set_stage(moving, Stage.CONVERTED, at=now)
+    _stage_events(new, "converted", to_stage=Stage.CONVERTED, note=row.title, actor=actor, at=now)
     for s in moving:
         s.stage = Stage.CONVERTED
     numbers = _numbers(new)
@@ -724,13 +745,9 @@ def outcome_link_suggestions(
 @transaction.atomic
 def outcome_unlink_suggestion(*, actor: User, outcome: Outcome, suggestion: Suggestion) -> None:
     """Unlink a suggestion; if no other outcome holds it, it goes back to 'adopted'."""
-    current = Outcome.objects.filter(pk=outcome.pk).first()
-    if current is None:
-        raise _not_allowed()
+    current = _current(outcome)
     _check_manager(actor, current.office_id)
-    row = Outcome.objects.select_for_update().filter(pk=current.pk).first()
-    if row is None:
-        raise _not_allowed()
+    row = _locked_outcome(current.pk)
     deleted, _rows = OutcomeSuggestion.objects.filter(
         outcome_id=row.pk, suggestion_id=suggestion.pk
     ).delete()
@@ -754,9 +771,7 @@ def outcome_unlink_suggestion(*, actor: User, outcome: Outcome, suggestion: Sugg
 @transaction.atomic
 def outcome_progress_set(*, actor: User, outcome: Outcome, percent: Decimal | int | str) -> Outcome:
     """Set by hand the progress of an outcome with neither milestones nor sub-outcomes."""
-    current = Outcome.objects.filter(pk=outcome.pk).first()
-    if current is None:
-        raise _not_allowed()
+    current = _current(outcome)
     _check_updater(actor, current)
     try:
         value = _round(Decimal(str(percent)))
@@ -785,8 +800,7 @@ def outcome_progress_set(*, actor: User, outcome: Outcome, percent: Decimal | in
             obj=row,
             changes={"before": str(before), "after": str(value)},
         )
-    _recompute(locked, row.parent_id, actor=actor, news=news)
-    _tell_submitters(news)
+    _recompute_and_tell(locked, row.parent_id, actor=actor, news=news)
     return row
 
 
@@ -842,9 +856,7 @@ def milestone_add(
         obj=milestone,
         changes={"outcome": row.pk, "title": milestone.title, "weight": milestone.weight},
     )
-    news = _News()
-    _recompute(locked, row.pk, actor=actor, news=news)
-    _tell_submitters(news)
+    _recompute_and_tell(locked, row.pk, actor=actor)
     return milestone
 
 
@@ -871,9 +883,7 @@ def milestone_update(
             for name, value in changed.items()
         },
     )
-    news = _News()
-    _recompute(locked, outcome.pk, actor=actor, news=news)
-    _tell_submitters(news)
+    _recompute_and_tell(locked, outcome.pk, actor=actor)
     return row
 
 
@@ -889,9 +899,7 @@ def milestone_delete(*, actor: User, milestone: Milestone) -> None:
         obj=outcome,
         changes={"milestone": row.pk, "title": row.title},
     )
-    news = _News()
-    _recompute(locked, outcome.pk, actor=actor, news=news)
-    _tell_submitters(news)
+    _recompute_and_tell(locked, outcome.pk, actor=actor)
 
 
 @transaction.atomic
@@ -912,8 +920,7 @@ def milestone_complete(*, actor: User, milestone: Milestone, note: str = "") -> 
     news = _News()
     line = _("Milestone done: %(title)s") % {"title": row.title}
     news.add(outcome, event, f"{line}\n{note}" if note else line)
-    _recompute(locked, outcome.pk, actor=actor, news=news)
-    _tell_submitters(news)
+    _recompute_and_tell(locked, outcome.pk, actor=actor, news=news)
     return row
 
 
@@ -928,9 +935,7 @@ def milestone_reopen(*, actor: User, milestone: Milestone) -> Milestone:
     outcome = locked[row.outcome_id]
     _event(outcome, action="milestone_reopened", actor=actor, note=row.title)
     audit_record(actor=actor, action="milestone.reopen", obj=row, changes={})
-    news = _News()
-    _recompute(locked, outcome.pk, actor=actor, news=news)
-    _tell_submitters(news)
+    _recompute_and_tell(locked, outcome.pk, actor=actor)
     return row
 
 
@@ -947,13 +952,9 @@ def _delete_files_after_commit(names: Iterable[str | None]) -> None:
 @transaction.atomic
 def outcome_document_add(*, actor: User, outcome: Outcome, upload: Upload) -> OutcomeDocument:
     """Attach a document (Word, Excel, PDF, image — judged by its bytes) to the outcome."""
-    current = Outcome.objects.filter(pk=outcome.pk).first()
-    if current is None:
-        raise _not_allowed()
+    current = _current(outcome)
     _check_updater(actor, current)
-    row = Outcome.objects.select_for_update().filter(pk=current.pk).first()
-    if row is None:
-        raise _not_allowed()
+    row = _locked_outcome(current.pk)
     if OutcomeDocument.objects.filter(outcome_id=row.pk).count() >= MAX_DOCUMENTS:
         raise Refused(
             _("An outcome takes at most %(n)d documents.") % {"n": MAX_DOCUMENTS},
@@ -998,9 +999,7 @@ def outcome_document_delete(*, actor: User, document: OutcomeDocument) -> None:
     )
     if outcome_id is None:
         raise _not_allowed()
-    row = Outcome.objects.select_for_update().filter(pk=outcome_id).first()
-    if row is None:
-        raise _not_allowed()
+    row = _locked_outcome(outcome_id)
     _check_updater(actor, row)
     found = OutcomeDocument.objects.filter(pk=document.pk, outcome_id=row.pk).first()
     if found is None:

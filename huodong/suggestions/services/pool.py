@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from huodong.orgs.models import Office, Person, User
 from huodong.orgs.permissions import ANONYMOUS, membership_of
 from huodong.suggestions.errors import NotAllowed, Refused
 from huodong.suggestions.models import (
+    SubmitterEmail,
     Suggestion,
     SuggestionCategory,
     SuggestionEvent,
@@ -301,12 +301,26 @@ def is_email(contact: str) -> bool:
     return True
 
 
-def _email_after_commit(*, to: str, subject: str, body: str) -> None:
-    # A mail server that is down must not undo what the office recorded.
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True),
-        robust=True,
-    )
+def _email_submitter(suggestion: Suggestion, *, key: str, subject: str, body: str) -> bool:
+    """Write the e-mail to the suggestion's submitter (once per key) and have a task send it
+    after commit: a slow or absent mail server neither holds the request nor undoes what the
+    office recorded. False if this key was already e-mailed."""
+    try:
+        # A savepoint: a second decision with the same key aborts only its own insert.
+        with transaction.atomic():
+            email = SubmitterEmail.objects.create(
+                suggestion=suggestion,
+                key=key[:150],
+                to=suggestion.submitter_contact,
+                subject=subject[:200],
+                body=body,
+            )
+    except IntegrityError:
+        return False
+    from huodong.suggestions.tasks import send_submitter_emails
+
+    transaction.on_commit(lambda: send_submitter_emails.enqueue([email.pk]))
+    return True
 
 
 def tracking_url(suggestion: Suggestion) -> str:
@@ -462,8 +476,11 @@ def suggestion_answer(*, actor: User, suggestion: Suggestion, text: str) -> Sugg
             dedupe_key=f"suggestion-answer:{locked.pk}:{event.pk}",
         )
     elif channel == AnswerChannel.EMAIL:
-        _email_after_commit(
-            to=locked.submitter_contact, subject=title, body=_public_mail_body(locked, text)
+        _email_submitter(
+            locked,
+            key=f"answer:{event.pk}",
+            subject=title,
+            body=_public_mail_body(locked, text),
         )
     return locked
 
@@ -520,23 +537,11 @@ def suggestion_submitters_notify(
                 dedupe_key=dedupe_key,
             )
         )
-    if emails:
-        key_note = f"notify:{dedupe_key}"
-        already = set(
-            SuggestionEvent.objects.filter(
-                suggestion__in=[s.pk for s in emails.values()],
-                action="submitter_emailed",
-                note=key_note,
-            ).values_list("suggestion_id", flat=True)
-        )
-        for suggestion in emails.values():
-            if suggestion.pk in already:
-                continue
-            event_add(suggestion, "submitter_emailed", actor=None, note=key_note)
-            _email_after_commit(
-                to=suggestion.submitter_contact,
-                subject=title,
-                body=_public_mail_body(suggestion, body),
-            )
+    for suggestion in emails.values():
+        key = f"notify:{dedupe_key}"
+        if _email_submitter(
+            suggestion, key=key, subject=title, body=_public_mail_body(suggestion, body)
+        ):
+            event_add(suggestion, "submitter_emailed", actor=None, note=key)
             told += 1
     return told

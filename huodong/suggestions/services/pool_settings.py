@@ -8,8 +8,10 @@ suggestions (a tag is a light label; the audit record keeps which suggestions ha
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from huodong.core import clock
@@ -37,12 +39,34 @@ def _taken() -> Refused:
     return Refused(_("The office already has one of this name."), code="name_taken")
 
 
+_Named = TypeVar("_Named", SuggestionStatus, SuggestionCategory, SuggestionTag)
+
+
 def _saved(obj: SuggestionStatus | SuggestionCategory | SuggestionTag, **kwargs: object) -> None:
     try:
         with transaction.atomic():
             obj.save(**kwargs)  # type: ignore[arg-type]
     except IntegrityError as exc:
         raise _taken() from exc
+
+
+def _next_order(siblings: QuerySet[Any]) -> int:
+    """A new entry goes last among its siblings."""
+    top = siblings.aggregate(top=Max("sort_order"))["top"]
+    return (top or 0) + 1
+
+
+def _renamed(actor: User, obj: _Named, name: str, *, limit: int, action: str) -> _Named:
+    """Rename the office's status, category or tag under lock (the same name changes nothing)."""
+    _manager_of(actor, obj.office_id)
+    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    name = _name(name, limit=limit)
+    if name != locked.name:
+        before = locked.name
+        locked.name = name
+        _saved(locked, update_fields=["name"])
+        audit_record(actor=actor, action=action, obj=locked, changes={"name": [before, name]})
+    return locked
 
 
 # --- Statuses ---------------------------------------------------------------------------------
@@ -57,10 +81,8 @@ def suggestion_status_create(
     if stage not in TRIAGE_STAGES:
         raise Refused(_("Choose the stage the status belongs under."), code="bad_stage")
     name = _name(name, limit=40)
-    top = SuggestionStatus.objects.filter(office=office, stage=stage).aggregate(
-        top=Max("sort_order")
-    )["top"]
-    status = SuggestionStatus(office=office, stage=stage, name=name, sort_order=(top or 0) + 1)
+    order = _next_order(SuggestionStatus.objects.filter(office=office, stage=stage))
+    status = SuggestionStatus(office=office, stage=stage, name=name, sort_order=order)
     _saved(status)
     audit_record(
         actor=actor,
@@ -75,20 +97,7 @@ def suggestion_status_create(
 def suggestion_status_rename(
     *, actor: User, status: SuggestionStatus, name: str
 ) -> SuggestionStatus:
-    _manager_of(actor, status.office_id)
-    locked = SuggestionStatus.objects.select_for_update().get(pk=status.pk)
-    name = _name(name, limit=40)
-    if name != locked.name:
-        before = locked.name
-        locked.name = name
-        _saved(locked, update_fields=["name"])
-        audit_record(
-            actor=actor,
-            action="suggestion.status_rename",
-            obj=locked,
-            changes={"name": [before, name]},
-        )
-    return locked
+    return _renamed(actor, status, name, limit=40, action="suggestion.status_rename")
 
 
 @transaction.atomic
@@ -117,8 +126,8 @@ def suggestion_status_archive(
 def suggestion_category_create(*, actor: User, office: Office, name: str) -> SuggestionCategory:
     _manager_of(actor, office.pk)
     name = _name(name, limit=40)
-    top = SuggestionCategory.objects.filter(office=office).aggregate(top=Max("sort_order"))["top"]
-    category = SuggestionCategory(office=office, name=name, sort_order=(top or 0) + 1)
+    order = _next_order(SuggestionCategory.objects.filter(office=office))
+    category = SuggestionCategory(office=office, name=name, sort_order=order)
     _saved(category)
     audit_record(
         actor=actor, action="suggestion.category_create", obj=category, changes={"name": name}
@@ -130,20 +139,7 @@ def suggestion_category_create(*, actor: User, office: Office, name: str) -> Sug
 def suggestion_category_rename(
     *, actor: User, category: SuggestionCategory, name: str
 ) -> SuggestionCategory:
-    _manager_of(actor, category.office_id)
-    locked = SuggestionCategory.objects.select_for_update().get(pk=category.pk)
-    name = _name(name, limit=40)
-    if name != locked.name:
-        before = locked.name
-        locked.name = name
-        _saved(locked, update_fields=["name"])
-        audit_record(
-            actor=actor,
-            action="suggestion.category_rename",
-            obj=locked,
-            changes={"name": [before, name]},
-        )
-    return locked
+    return _renamed(actor, category, name, limit=40, action="suggestion.category_rename")
 
 
 @transaction.atomic
@@ -174,20 +170,7 @@ def suggestion_category_delete(*, actor: User, category: SuggestionCategory) -> 
 
 @transaction.atomic
 def suggestion_tag_rename(*, actor: User, tag: SuggestionTag, name: str) -> SuggestionTag:
-    _manager_of(actor, tag.office_id)
-    locked = SuggestionTag.objects.select_for_update().get(pk=tag.pk)
-    name = _name(name, limit=30)
-    if name != locked.name:
-        before = locked.name
-        locked.name = name
-        _saved(locked, update_fields=["name"])
-        audit_record(
-            actor=actor,
-            action="suggestion.tag_rename",
-            obj=locked,
-            changes={"name": [before, name]},
-        )
-    return locked
+    return _renamed(actor, tag, name, limit=30, action="suggestion.tag_rename")
 
 
 @transaction.atomic

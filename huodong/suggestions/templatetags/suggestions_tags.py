@@ -1,5 +1,6 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huodong.campaigns.models import Campaign
 from huodong.orgs.permissions import ANONYMOUS, membership_of
@@ -10,7 +11,7 @@ from huodong.suggestions.selectors.pool import has_evaluations
 register = template.Library()
 
 EVENT_LABELS = {
-    "created": _("Received"),
+    "created": pgettext_lazy("suggestion", "Received"),
     "triaged": _("Stage changed"),
     "category": _("Category changed"),
     "tags": _("Tags changed"),

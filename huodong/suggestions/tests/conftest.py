@@ -27,6 +27,12 @@ from huodong.suggestions.services.pool import suggestion_create
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # E-mails to submitters go out through a task: run it here, as the worker would.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_similarity_index():
     # SQLite hands out a rolled-back test's ids again: the per-process index must not keep them.
     similarity.reset()

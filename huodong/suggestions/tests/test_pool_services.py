@@ -544,3 +544,18 @@ def test_tags_are_renamed_and_deleted_off_their_suggestions(pool):
 
 def test_services_module_exposes_the_pool_functions():
     assert callable(services.suggestion_submitters_notify)
+
+
+def test_an_email_to_a_submitter_is_sent_once_however_often_its_task_runs(
+    pool, django_capture_on_commit_callbacks
+):
+    from huodong.suggestions.models import SubmitterEmail
+    from huodong.suggestions.tasks import send_submitter_emails
+
+    public = pool.mailbox("建议", submitter_name="王", submitter_contact="wang@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestion_answer(actor=pool.director, suggestion=public, text="已采纳，谢谢。")
+    email = SubmitterEmail.objects.get()
+    assert email.sent_at is not None and len(mail.outbox) == 1
+    assert send_submitter_emails.call([email.pk]) == 0  # a retry, a second worker
+    assert len(mail.outbox) == 1

@@ -10,11 +10,12 @@ message (nothing saved), an action the user may not take as a 404.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,8 +26,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huodong.core import clock
+from huodong.core.view_actions import office_or_404, run_action
 from huodong.orgs.models import Office, User
-from huodong.orgs.permissions import Membership, membership_of, office_for_request
+from huodong.orgs.permissions import Membership, membership_of
 from huodong.suggestions.errors import NotAllowed, Refused
 from huodong.suggestions.forms.outcomes import (
     CompleteForm,
@@ -60,28 +62,48 @@ def _to_outcome(outcome_id: int, anchor: str = "") -> HttpResponse:
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _office(request: HttpRequest, membership: Membership, may) -> Office:
-    try:
-        return office_for_request(request, membership, may=may)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-
-
-def _act(request: HttpRequest, call: Callable[[], Any], *, done: str) -> bool:
-    """One service call for a button: a refusal becomes a message, a denial a 404."""
-    try:
-        call()
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except Refused as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, done)
-    return True
+_act = partial(run_action, not_allowed=NotAllowed, refused=Refused)
 
 
 def _form_errors(form) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def _check_updates(membership: Membership, outcome: Outcome) -> None:
+    """404 unless the user may update the outcome (its office, or its responsible unit)."""
+    if not can_update_outcome(membership, outcome.office_id, outcome.responsible_unit_id):
+        raise Http404
+
+
+def _updatable(request: HttpRequest, outcome_id: int) -> Outcome:
+    membership = membership_of(request.user)
+    outcome = selectors.outcome_get(membership, outcome_id)
+    _check_updates(membership, outcome)
+    return outcome
+
+
+def _managed(request: HttpRequest, outcome_id: int) -> Outcome:
+    membership = membership_of(request.user)
+    outcome = selectors.outcome_get(membership, outcome_id)
+    if not can_manage_outcomes(membership, outcome.office_id):
+        raise Http404
+    return outcome
+
+
+def _save_outcome(
+    request: HttpRequest, form, call: Callable[[], Outcome], *, done: str
+) -> HttpResponse | None:
+    """The outcome form's service call: the way to the outcome once saved; a refusal goes onto
+    the form (None: show it again), a denial is a 404."""
+    try:
+        outcome = call()
+    except NotAllowed as exc:
+        raise Http404 from exc
+    except Refused as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(request, done)
+    return _to_outcome(outcome.pk)
 
 
 # --- The tree -----------------------------------------------------------------------------
@@ -91,7 +113,7 @@ def _form_errors(form) -> str:
 @require_GET
 def outcome_list(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
-    office = _office(request, membership, can_read_outcomes)
+    office = office_or_404(request, membership, may=can_read_outcomes)
     units = list(selectors.units_of(office))
     campaigns = list(selectors.campaigns_of(office))
     form = FilterForm(request.GET or None, units=units, campaigns=campaigns)
@@ -122,7 +144,7 @@ def outcome_list(request: HttpRequest) -> HttpResponse:
 def outcome_mine(request: HttpRequest) -> HttpResponse:
     """The outcomes the user's unit is responsible for (its head or contact updates them)."""
     membership = membership_of(request.user)
-    office = _office(request, membership, can_read_outcomes)
+    office = office_or_404(request, membership, may=can_read_outcomes)
     unit_ids = selectors.my_unit_ids(membership)
     outcomes = selectors.outcomes_of_units(membership, office, unit_ids)
     page = Paginator(outcomes, MINE_PER_PAGE).get_page(request.GET.get("page"))
@@ -162,7 +184,7 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def outcome_create(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
-    office = _office(request, membership, can_manage_outcomes)
+    office = office_or_404(request, membership, may=can_manage_outcomes)
     initial: dict[str, Any] = {}
     parent_id = request.GET.get("parent", "")
     if parent_id.isdigit():
@@ -176,17 +198,16 @@ def outcome_create(request: HttpRequest) -> HttpResponse:
             )
     form = OutcomeForm(request.POST or None, initial=initial, **_form_kwargs(office))
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = services.outcome_create(
+        saved = _save_outcome(
+            request,
+            form,
+            lambda: services.outcome_create(
                 actor=_user(request), office=office, **_fields(form.cleaned_data)
-            )
-        except NotAllowed as exc:
-            raise Http404 from exc
-        except Refused as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The outcome is created."))
-            return _to_outcome(outcome.pk)
+            ),
+            done=_("The outcome is created."),
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "suggestions/outcomes/form.html",
@@ -197,10 +218,7 @@ def outcome_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    membership = membership_of(request.user)
-    outcome = selectors.outcome_get(membership, outcome_id)
-    if not can_manage_outcomes(membership, outcome.office_id):
-        raise Http404
+    outcome = _managed(request, outcome_id)
     office = outcome.office
     form = OutcomeEditForm(
         request.POST or None,
@@ -219,20 +237,19 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
         **_form_kwargs(office, exclude=outcome),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.outcome_update(
+        saved = _save_outcome(
+            request,
+            form,
+            lambda: services.outcome_update(
                 actor=_user(request),
                 outcome=outcome,
                 status=form.cleaned_data["status"],
                 **_fields(form.cleaned_data),
-            )
-        except NotAllowed as exc:
-            raise Http404 from exc
-        except Refused as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The outcome is saved."))
-            return _to_outcome(outcome.pk)
+            ),
+            done=_("The outcome is saved."),
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "suggestions/outcomes/form.html",
@@ -243,10 +260,7 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def outcome_delete(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    membership = membership_of(request.user)
-    outcome = selectors.outcome_get(membership, outcome_id)
-    if not can_manage_outcomes(membership, outcome.office_id):
-        raise Http404
+    outcome = _managed(request, outcome_id)
     parent_id = outcome.parent_id
     if _act(
         request,
@@ -368,22 +382,6 @@ def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
     )
 
 
-def _updatable(request: HttpRequest, outcome_id: int) -> Outcome:
-    membership = membership_of(request.user)
-    outcome = selectors.outcome_get(membership, outcome_id)
-    if not can_update_outcome(membership, outcome.office_id, outcome.responsible_unit_id):
-        raise Http404
-    return outcome
-
-
-def _managed(request: HttpRequest, outcome_id: int) -> Outcome:
-    membership = membership_of(request.user)
-    outcome = selectors.outcome_get(membership, outcome_id)
-    if not can_manage_outcomes(membership, outcome.office_id):
-        raise Http404
-    return outcome
-
-
 @login_required
 @require_POST
 def outcome_progress(request: HttpRequest, outcome_id: int) -> HttpResponse:
@@ -425,8 +423,7 @@ def _milestone_action(request: HttpRequest, milestone_id: int, call, *, done: st
     membership = membership_of(request.user)
     milestone = selectors.outcome_milestone_get(membership, milestone_id)
     outcome = milestone.outcome
-    if not can_update_outcome(membership, outcome.office_id, outcome.responsible_unit_id):
-        raise Http404
+    _check_updates(membership, outcome)
     _act(request, lambda: call(milestone), done=done)
     return _to_outcome(outcome.pk, "milestones")
 
@@ -587,8 +584,7 @@ def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
     membership = membership_of(request.user)
     document = selectors.outcome_document_get(membership, document_id)
     outcome = document.outcome
-    if not can_update_outcome(membership, outcome.office_id, outcome.responsible_unit_id):
-        raise Http404
+    _check_updates(membership, outcome)
     _act(
         request,
         lambda: services.outcome_document_delete(actor=_user(request), document=document),

@@ -16,11 +16,12 @@ saved, an action the user may not take answers 404.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,8 +33,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
+from huodong.core.view_actions import office_or_404, run_action
 from huodong.orgs.models import Office, User
-from huodong.orgs.permissions import Membership, membership_of, office_for_request
+from huodong.orgs.permissions import Membership, membership_of
 from huodong.suggestions import exports
 from huodong.suggestions.errors import NotAllowed, Refused
 from huodong.suggestions.forms.pool import (
@@ -78,26 +80,17 @@ def _actor(request: HttpRequest) -> User:
 
 
 def _office(request: HttpRequest, membership: Membership, *, manage: bool = False) -> Office:
-    try:
-        return office_for_request(
-            request, membership, may=can_manage_pool if manage else can_read_pool
-        )
-    except PermissionDenied as exc:
-        raise Http404 from exc
+    return office_or_404(request, membership, may=can_manage_pool if manage else can_read_pool)
 
 
-def _act(request: HttpRequest, call: Callable[[], object], *, done: str = "") -> bool:
-    """Run one service for a button: a refusal becomes a message, a forbidden action a 404."""
-    try:
-        call()
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except Refused as exc:
-        messages.error(request, exc.message)
-        return False
-    if done:
-        messages.success(request, done)
-    return True
+_act = partial(run_action, not_allowed=NotAllowed, refused=Refused)
+
+
+def _category(office_id: int, category_id: int | None) -> SuggestionCategory | None:
+    """The office's category chosen on a form; None for no category."""
+    if not category_id:
+        return None
+    return SuggestionCategory.objects.filter(office_id=office_id, pk=category_id).first()
 
 
 def _form_errors(request: HttpRequest, form: object) -> None:
@@ -242,11 +235,7 @@ def pool_bulk(request: HttpRequest) -> HttpResponse:
             done=done,
         )
     else:
-        category = (
-            SuggestionCategory.objects.filter(office=office, pk=int(data["category"])).first()
-            if data["category"]
-            else None
-        )
+        category = _category(office.pk, int(data["category"]) if data["category"] else None)
         _act(
             request,
             lambda: pool_triage.suggestion_category_set(
@@ -366,16 +355,32 @@ def _back(suggestion: Suggestion) -> HttpResponse:
     return redirect("suggestions:detail", suggestion.pk)
 
 
+def _form_action(
+    request: HttpRequest,
+    suggestion: Suggestion,
+    form: forms.Form,
+    call: Callable[[], object],
+    *,
+    done: str,
+) -> HttpResponse:
+    """A form of the suggestion's page: `call` runs only once the form is valid; its errors,
+    or the service's refusal, come back as messages on the page."""
+    if form.is_valid():
+        _act(request, call, done=done)
+    else:
+        _form_errors(request, form)
+    return _back(suggestion)
+
+
 @login_required
 @require_POST
 def suggestion_triage(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = _managed(request, pk)
     form = TriageForm(request.POST, choices=selectors.pool_choices(suggestion.office))
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(suggestion)
-    _act(
+    return _form_action(
         request,
+        suggestion,
+        form,
         lambda: pool_triage.suggestion_triage(
             actor=_actor(request),
             suggestion=suggestion,
@@ -385,7 +390,6 @@ def suggestion_triage(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=_("Saved."),
     )
-    return _back(suggestion)
 
 
 @login_required
@@ -394,28 +398,19 @@ def suggestion_update(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = _managed(request, pk)
     choices = selectors.pool_choices(suggestion.office, with_people=False)
     form = UpdateForm(request.POST, categories=choices.categories)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(suggestion)
-    category = (
-        SuggestionCategory.objects.filter(
-            office_id=suggestion.office_id, pk=form.category_id
-        ).first()
-        if form.category_id
-        else None
-    )
-    _act(
+    return _form_action(
         request,
+        suggestion,
+        form,
         lambda: services.suggestion_update(
             actor=_actor(request),
             suggestion=suggestion,
-            category=category,
+            category=_category(suggestion.office_id, form.category_id),
             tags=tag_names(form.cleaned_data["tags"]),
             text=form.cleaned_data["text"],
         ),
         done=_("Saved."),
     )
-    return _back(suggestion)
 
 
 @login_required
@@ -424,17 +419,15 @@ def suggestion_evaluators(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = _managed(request, pk)
     choices = selectors.pool_choices(suggestion.office)
     form = EvaluatorsForm(request.POST, people=choices.evaluators)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(suggestion)
-    _act(
+    return _form_action(
         request,
+        suggestion,
+        form,
         lambda: pool_triage.suggestion_evaluators_assign(
             actor=_actor(request), suggestions=[suggestion], evaluators=form.evaluator_ids
         ),
         done=_("The evaluators were asked."),
     )
-    return _back(suggestion)
 
 
 @login_required
@@ -444,11 +437,10 @@ def suggestion_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     if access not in ("evaluate", "manage", "read"):
         raise Http404
     form = EvaluationForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(suggestion)
-    _act(
+    return _form_action(
         request,
+        suggestion,
+        form,
         lambda: pool_triage.evaluation_give(
             actor=_actor(request),
             suggestion=suggestion,
@@ -457,19 +449,11 @@ def suggestion_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=_("Thank you: your opinion is recorded."),
     )
-    return _back(suggestion)
 
 
-@login_required
-@require_POST
-def suggestion_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = _managed(request, pk)
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(suggestion)
-    channel = services.answer_channel(suggestion)
-    done = {
+def _answer_done(suggestion: Suggestion) -> str:
+    """What the office does next, by the way the answer reaches the submitter."""
+    return {
         services.AnswerChannel.INBOX: _("The answer was sent to the submitter's inbox."),
         services.AnswerChannel.EMAIL: _("The answer is being sent by e-mail."),
         services.AnswerChannel.PHONE: _(
@@ -479,15 +463,23 @@ def suggestion_answer(request: HttpRequest, pk: int) -> HttpResponse:
         services.AnswerChannel.TRACKING: _(
             "The answer is recorded: the submitter reads it with their tracking code."
         ),
-    }.get(channel, "")
-    _act(
+    }.get(services.answer_channel(suggestion), "")
+
+
+@login_required
+@require_POST
+def suggestion_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = _managed(request, pk)
+    form = AnswerForm(request.POST)
+    return _form_action(
         request,
+        suggestion,
+        form,
         lambda: services.suggestion_answer(
             actor=_actor(request), suggestion=suggestion, text=form.cleaned_data["text"]
         ),
-        done=done,
+        done=_answer_done(suggestion),
     )
-    return _back(suggestion)
 
 
 @login_required
@@ -605,11 +597,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
             raise Http404
     form = SuggestForm(request.POST or None, categories=categories)
     if request.method == "POST" and form.is_valid():
-        category = (
-            SuggestionCategory.objects.filter(office=office, pk=form.category_id).first()
-            if form.category_id
-            else None
-        )
+        category = _category(office.pk, form.category_id)
 
         def run() -> None:
             services.suggestion_create(

@@ -15,7 +15,6 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huodong.core import clock
+from huodong.core.view_actions import office_or_404, run_action
 from huodong.orgs.models import Office, User
-from huodong.orgs.permissions import Membership, membership_of, office_for_request
+from huodong.orgs.permissions import Membership, membership_of
 from huodong.surveys import services
 from huodong.surveys.errors import NotAllowed, Refused
 from huodong.surveys.forms import (
@@ -97,10 +97,7 @@ def _may_manage_own_office(membership: Membership) -> bool:
 
 def _office(request: HttpRequest, membership: Membership) -> Office:
     """The office a new survey belongs to (a superuser may choose); 404 for non-managers."""
-    try:
-        return office_for_request(request, membership, may=can_manage_surveys)
-    except PermissionDenied as exc:
-        raise Http404 from exc
+    return office_or_404(request, membership, may=can_manage_surveys)
 
 
 def _managed_survey(request: HttpRequest, survey_id: int) -> Survey:
@@ -122,15 +119,7 @@ def _managed_question(request: HttpRequest, survey_id: int, question_id: int) ->
 def _act(request: HttpRequest, call: Callable[[], object], *, done: str = "") -> None:
     """Run a builder service for a button on the build page: a refusal becomes a message on
     the page it returns to, an action the user may not take a 404."""
-    try:
-        call()
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except Refused as exc:
-        messages.error(request, exc.message)
-    else:
-        if done:
-            messages.success(request, done)
+    run_action(request, call, not_allowed=NotAllowed, refused=Refused, done=done)
 
 
 def _to_build(survey: Survey, anchor: str = "") -> HttpResponse:
