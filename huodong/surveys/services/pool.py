@@ -27,7 +27,7 @@ def answer_send_to_pool(*, actor: User, answer_id: int) -> Answer:
     from huodong.suggestions.services.pool import suggestion_create
 
     answer = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .select_related("question__survey__office", "question__survey__campaign")
         .filter(pk=answer_id)
         .first()
