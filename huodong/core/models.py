@@ -1,6 +1,10 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from huodong.core import clock
 
 
 class AuditRecord(models.Model):
@@ -32,3 +36,35 @@ class AuditRecord(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
         )
+
+
+def random_stored_name(folder: str, filename: str) -> str:
+    """A random name under `folder`; only the extension (of the type detected from the bytes)
+    survives from the name the user gave, so a stored file can be neither guessed nor aimed."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{folder}/{secrets.token_hex(16)}.{suffix[:8]}"
+
+
+class StoredFile(models.Model):
+    """What every stored upload keeps beside its file: the name the user gave (for display),
+    its size, the type judged from its bytes (`huodong.core.uploads`), who uploaded it, when.
+    Each concrete model adds its `file` field, with its own folder."""
+
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=clock.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
+from huodong.core.models import StoredFile, random_stored_name
 from huodong.orgs.models import Office, Person, Unit
 
 
@@ -149,37 +150,19 @@ class MeetingAttendee(models.Model):
 
 
 def meeting_file_path(instance: MeetingFile, filename: str) -> str:
-    """A random stored name; only the extension of the detected type survives from `filename`."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"engagement/{secrets.token_hex(16)}.{suffix[:8]}"
+    return random_stored_name("engagement", filename)
 
 
-class MeetingFile(models.Model):
+class MeetingFile(StoredFile):
     """A photo or a document of a meeting's minutes."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=meeting_file_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size"))
-    # Detected from the bytes (huodong.core.uploads), never from the name.
-    content_type = models.CharField(_("type"), max_length=100)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), default=clock.now)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("meeting file")
         verbose_name_plural = _("meeting files")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class Enterprise(models.Model):
@@ -317,8 +300,7 @@ class OnlineActivity(models.Model):
 
 
 def evidence_path(instance: OnlineParticipation, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"engagement/online/{secrets.token_hex(16)}.{suffix[:8]}"
+    return random_stored_name("engagement/online", filename)
 
 
 class OnlineParticipation(models.Model):

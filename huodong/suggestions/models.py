@@ -26,6 +26,7 @@ from django.utils.translation import pgettext_lazy
 
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
+from huodong.core.models import StoredFile, random_stored_name
 from huodong.orgs.models import Office, Person, Unit
 
 
@@ -444,28 +445,16 @@ class Milestone(models.Model):
 
 
 def outcome_file_path(instance: OutcomeDocument, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"outcomes/{secrets.token_hex(16)}.{suffix[:8]}"
+    return random_stored_name("outcomes", filename)
 
 
-class OutcomeDocument(models.Model):
+class OutcomeDocument(StoredFile):
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=outcome_file_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size"))
-    content_type = models.CharField(_("type"), max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), default=clock.now)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("outcome document")
         verbose_name_plural = _("outcome documents")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class OutcomeEvent(models.Model):
