@@ -81,7 +81,7 @@ def _event(
     )
 
 
-def _unit_users(unit: Unit) -> list[User]:
+def unit_users(unit: Unit) -> list[User]:
     """The logins of the unit's heads and contacts, who answer its problems."""
     return list(
         User.objects.filter(
@@ -103,7 +103,7 @@ def _notify_unit(*, actor: User, problem: EnterpriseProblem, title: str, key: st
         body = f"{body}\n{_('Deadline')}: {problem.deadline.isoformat()}"
     notify_after_commit(
         actor=actor,
-        recipients=lambda: _unit_users(unit),
+        recipients=lambda: unit_users(unit),
         kind=NotificationKind.OTHER,
         title=title,
         body=body,

@@ -225,3 +225,54 @@ def test_a_unit_head_sees_the_problems_of_their_unit(visit, enterprise, org, cam
     assert problems_for(membership_of(org.head), campaign, today=today).count() == 2
     assert not problems_for(membership_of(org.staff), campaign, today=today).exists()
     assert Org.person(org.staff)  # (a member of the office all the same)
+
+
+def test_the_assigned_unit_is_reminded_on_the_deadline_and_while_overdue(
+    visit, enterprise, org, campaign, settings
+):
+    from huodong.engagement.tasks import send_enterprise_problem_reminders
+
+    settings.HUODONG_TODAY = "2018-06-01"
+    with clock.frozen_at(at("2018-06-01", "10:00")):
+        open_problem = services.enterprise_problem_add(
+            actor=org.head,
+            meeting=visit,
+            enterprise=enterprise,
+            description="审批慢。",
+            assigned_unit=org.market,
+            deadline=dt.date(2018, 6, 10),
+        )
+        solved = services.enterprise_problem_add(
+            actor=org.head,
+            meeting=visit,
+            enterprise=enterprise,
+            description="停车难。",
+            assigned_unit=org.market,
+            deadline=dt.date(2018, 6, 10),
+        )
+        services.enterprise_problem_resolve(actor=org.director, problem=solved, resolution="已解决")
+
+    def reminders() -> list[tuple[str, str]]:
+        return list(
+            Notification.objects.filter(
+                recipient=org.market_head, dedupe_key__startswith="enterprise-problem:"
+            )
+            .order_by("pk")
+            .values_list("kind", "dedupe_key")
+        )
+
+    assert send_enterprise_problem_reminders.call("2018-06-09") == 0
+    assert send_enterprise_problem_reminders.call("2018-06-10") == 1  # due today
+    assert send_enterprise_problem_reminders.call("2018-06-10") == 0  # a re-run sends nothing
+    assert send_enterprise_problem_reminders.call("2018-06-11") == 1  # overdue, each day
+    assert send_enterprise_problem_reminders.call("2018-06-12") == 1
+    assert reminders() == [
+        ("reminder", f"enterprise-problem:{open_problem.pk}:2018-06-10"),
+        ("overdue", f"enterprise-problem:{open_problem.pk}:2018-06-11"),
+        ("overdue", f"enterprise-problem:{open_problem.pk}:2018-06-12"),
+    ]
+    # A campaign that asks for one overdue reminder only gets the first.
+    campaign.remind_daily_when_overdue = False
+    campaign.save(update_fields=["remind_daily_when_overdue"])
+    assert send_enterprise_problem_reminders.call("2018-06-13") == 0
+    assert not Notification.objects.filter(dedupe_key__contains=f":{solved.pk}:").exists()

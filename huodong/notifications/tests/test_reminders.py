@@ -210,6 +210,7 @@ def test_the_command_enqueues_one_task_per_campaign_with_reminders_due(
         ("deliver_pending_emails", []),
         ("send_campaign_reminders", [world.campaign.pk, "2018-06-20"]),
         ("send_daily_digests", ["2018-06-20"]),
+        ("send_enterprise_problem_reminders", ["2018-06-20"]),
     ]
     assert "2018-06-20: reminder tasks enqueued for 1 campaign(s)" in out.getvalue()
     assert not Notification.objects.exists()  # nothing sent until a worker runs

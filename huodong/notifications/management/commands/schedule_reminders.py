@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from huodong.core import clock
+from huodong.engagement.tasks import send_enterprise_problem_reminders
 from huodong.notifications.delivery import deliver_pending_emails, delivering_inline
 from huodong.notifications.selectors import campaigns_to_remind
 from huodong.notifications.tasks import send_campaign_reminders, send_daily_digests
@@ -44,12 +45,15 @@ class Command(BaseCommand):
             with delivering_inline():
                 sent = sum(send_campaign_reminders.call(c.pk, on) for c in campaigns)
                 self.stdout.write(f"{on}: {sent} reminders sent for {len(campaigns)} campaign(s)")
+                problems = send_enterprise_problem_reminders.call(on)
+                self.stdout.write(f"{on}: {problems} enterprise problem reminder(s) sent")
                 if digest:
                     self.stdout.write(f"{on}: {send_daily_digests.call(on)} digest(s) sent")
                 deliver_pending_emails.call()
             return
         for campaign in campaigns:
             send_campaign_reminders.enqueue(campaign.pk, on)
+        send_enterprise_problem_reminders.enqueue(on)
         self.stdout.write(f"{on}: reminder tasks enqueued for {len(campaigns)} campaign(s)")
         if digest:
             send_daily_digests.enqueue(on)
