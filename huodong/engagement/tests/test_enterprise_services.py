@@ -43,6 +43,18 @@ def enterprise(visit, org):
     )
 
 
+def assigned(visit, enterprise, org: Org, description: str, deadline: dt.date) -> EnterpriseProblem:
+    """A problem the visit's organiser records, assigned to 市场处 with `deadline`."""
+    return services.enterprise_problem_add(
+        actor=org.head,
+        meeting=visit,
+        enterprise=enterprise,
+        description=description,
+        assigned_unit=org.market,
+        deadline=deadline,
+    )
+
+
 def history(problem) -> list[tuple[str, str]]:
     return list(
         EnterpriseProblemEvent.objects.filter(problem=problem)
@@ -75,14 +87,7 @@ def test_a_problem_from_recorded_to_resolved(
     visit, enterprise, org, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        problem = services.enterprise_problem_add(
-            actor=org.head,
-            meeting=visit,
-            enterprise=enterprise,
-            description="企业用地手续办理时间长。",
-            assigned_unit=org.market,
-            deadline=dt.date(2018, 6, 30),
-        )
+        problem = assigned(visit, enterprise, org, "企业用地手续办理时间长。", dt.date(2018, 6, 30))
     assert problem.status == Status.ASSIGNED
     told = Notification.objects.get(recipient=org.market_head)
     assert told.dedupe_key == f"engagement.problem.{problem.pk}.assigned.{org.market.pk}"
@@ -168,31 +173,10 @@ def test_empty_or_duplicate_problems_are_refused(visit, enterprise, org):
 def test_overdue_is_a_past_deadline_unresolved(visit, enterprise, org, campaign, settings):
     settings.HUODONG_TODAY = "2018-06-01"
     with clock.frozen_at(at("2018-06-01", "10:00")):
-        late = services.enterprise_problem_add(
-            actor=org.head,
-            meeting=visit,
-            enterprise=enterprise,
-            description="审批慢。",
-            assigned_unit=org.market,
-            deadline=dt.date(2018, 6, 10),
-        )
-        done = services.enterprise_problem_add(
-            actor=org.head,
-            meeting=visit,
-            enterprise=enterprise,
-            description="停车难。",
-            assigned_unit=org.market,
-            deadline=dt.date(2018, 6, 10),
-        )
+        late = assigned(visit, enterprise, org, "审批慢。", dt.date(2018, 6, 10))
+        done = assigned(visit, enterprise, org, "停车难。", dt.date(2018, 6, 10))
         services.enterprise_problem_resolve(actor=org.director, problem=done, resolution="已解决")
-        later = services.enterprise_problem_add(
-            actor=org.head,
-            meeting=visit,
-            enterprise=enterprise,
-            description="招工难。",
-            assigned_unit=org.market,
-            deadline=dt.date(2018, 6, 30),
-        )
+        later = assigned(visit, enterprise, org, "招工难。", dt.date(2018, 6, 30))
     membership = membership_of(org.director)
     today = dt.date(2018, 6, 20)
     rows = {p.pk: p.is_overdue for p in problems_for(membership, campaign, today=today)}
@@ -234,22 +218,8 @@ def test_the_assigned_unit_is_reminded_on_the_deadline_and_while_overdue(
 
     settings.HUODONG_TODAY = "2018-06-01"
     with clock.frozen_at(at("2018-06-01", "10:00")):
-        open_problem = services.enterprise_problem_add(
-            actor=org.head,
-            meeting=visit,
-            enterprise=enterprise,
-            description="审批慢。",
-            assigned_unit=org.market,
-            deadline=dt.date(2018, 6, 10),
-        )
-        solved = services.enterprise_problem_add(
-            actor=org.head,
-            meeting=visit,
-            enterprise=enterprise,
-            description="停车难。",
-            assigned_unit=org.market,
-            deadline=dt.date(2018, 6, 10),
-        )
+        open_problem = assigned(visit, enterprise, org, "审批慢。", dt.date(2018, 6, 10))
+        solved = assigned(visit, enterprise, org, "停车难。", dt.date(2018, 6, 10))
         services.enterprise_problem_resolve(actor=org.director, problem=solved, resolution="已解决")
 
     def reminders() -> list[tuple[str, str]]:
