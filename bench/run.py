@@ -55,6 +55,7 @@ def p(samples: list[float], q: float) -> float:
 def main() -> int:
     engine = setup_django()
     from bench import (
+        dashboard,
         originality,
         participation,
         plan_import,
@@ -74,6 +75,7 @@ def main() -> int:
             surveys,
             surveys_load,
             suggestions,
+            dashboard,
         )
     }
     # `--only NAME …` reruns some benchmarks and keeps the other figures of the section.

@@ -8,9 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from huodong.campaigns import selectors, services
+from huodong.campaigns import list_exports, selectors, services
 from huodong.campaigns.forms import (
     CampaignCopyForm,
     CompletionForm,
@@ -27,6 +27,7 @@ from huodong.campaigns.plan_import import PlanImportError
 from huodong.campaigns.timeline import build_timeline
 from huodong.campaigns.unit_matching import match_unit_names, plan_unit_names
 from huodong.core import clock
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
 from huodong.orgs.models import Office, Unit, User
 from huodong.orgs.permissions import Membership, membership_of, office_for_request
 from huodong.supervision.selectors import task_panel
@@ -44,6 +45,23 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         request,
         "campaigns/campaign_list.html",
         {"page": page, "can_create": _may_create_somewhere(membership)},
+    )
+
+
+@login_required
+@require_GET
+def campaign_list_export(request: HttpRequest) -> HttpResponse:
+    """The campaigns the list shows (every page) as .xlsx."""
+    membership = membership_of(request.user)
+    office = Office.objects.filter(pk=membership.office_id).first()
+    return list_export_response(
+        actor=request.user,
+        action="campaigns.export_list",
+        obj=office,
+        title=_("Campaigns"),
+        scope=office.name if office is not None else _("All offices"),
+        columns=list_exports.campaign_columns(),
+        rows=selectors.campaigns_visible_to(membership).iterator(chunk_size=CHUNK),
     )
 
 
@@ -78,8 +96,8 @@ def campaign_home(request: HttpRequest, campaign_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def _schedule(request: HttpRequest, campaign_id: int):
+    """The campaign, its filter form and the tasks the schedule page lists with its filters."""
     membership = membership_of(request.user)
     campaign = selectors.campaign_get(membership, campaign_id)
     today = clock.today()
@@ -97,9 +115,14 @@ def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
             unit_id=form.cleaned_data["unit"],
             light=form.cleaned_data["light"] or None,
         )
-    page = Paginator(
-        selectors.schedule_tasks(campaign, today=today, filters=filters), SCHEDULE_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    return campaign, form, selectors.schedule_tasks(campaign, today=today, filters=filters)
+
+
+@login_required
+def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign, form, tasks = _schedule(request, campaign_id)
+    today = clock.today()
+    page = Paginator(tasks, SCHEDULE_PAGE_SIZE).get_page(request.GET.get("page"))
     for task in page.object_list:
         task.days_late = days_late(due=task.due, completed_on=task.completed_on, today=today)
     query = request.GET.copy()
@@ -116,6 +139,23 @@ def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "query": query.urlencode(),
             "today": today,
         },
+    )
+
+
+@login_required
+@require_GET
+def schedule_list_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The schedule's table as the page filters it (every page), with lights, as .xlsx."""
+    campaign, _form, tasks = _schedule(request, campaign_id)
+    return list_export_response(
+        actor=request.user,
+        action="campaigns.export_schedule_list",
+        obj=campaign,
+        title=_("Work schedule"),
+        scope=campaign.title,
+        columns=list_exports.schedule_columns(today=clock.today()),
+        rows=tasks.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
     )
 
 

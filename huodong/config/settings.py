@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja: its bundled swagger-ui files are served by whitenoise (no CDN).
+    "ninja",
     "huodong.core",
     "huodong.orgs",
     "huodong.campaigns",
@@ -56,6 +58,9 @@ INSTALLED_APPS = [
     "huodong.engagement",
     "huodong.suggestions",
     "huodong.contests",
+    "huodong.publicity",
+    "huodong.reports",
+    "huodong.api",
 ]
 
 MIDDLEWARE = [

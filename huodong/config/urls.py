@@ -19,4 +19,8 @@ urlpatterns = [
     path("mailbox/", include("huodong.suggestions.public_urls")),
     path("contests/", include("huodong.contests.urls")),
     path("c/", include("huodong.contests.public_urls")),
+    path("publicity/", include("huodong.publicity.urls")),
+    path("column/", include("huodong.publicity.public_urls")),
+    path("reports/", include("huodong.reports.urls")),
+    path("api/", include("huodong.api.urls")),
 ]

@@ -9,6 +9,7 @@ app_name = "contests"
 
 urlpatterns = [
     path("", call.contest_list, name="list"),
+    path("export.xlsx", call.contest_list_export, name="list_export"),
     path("new/", call.contest_create, name="create"),
     path("<int:contest_id>/", call.contest_detail, name="detail"),
     path("<int:contest_id>/edit/", call.contest_edit, name="edit"),
@@ -42,6 +43,7 @@ urlpatterns = [
     ),
     # The organisers
     path("<int:contest_id>/entries/", entries.entries, name="entries"),
+    path("<int:contest_id>/entries.xlsx", entries.entries_export, name="entries_export"),
     path("<int:contest_id>/entries/<int:entry_id>/", entries.entry_detail, name="entry"),
     path(
         "<int:contest_id>/entries/<int:entry_id>/disqualify/",

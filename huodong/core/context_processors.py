@@ -1,8 +1,10 @@
 from django.conf import settings
 
+from huodong.api.permissions import can_manage_integrations
 from huodong.core import clock
 from huodong.notifications.selectors import unread_count
 from huodong.orgs.permissions import can_manage_org, membership_of
+from huodong.publicity.permissions import is_writer
 
 
 def site(request):
@@ -15,4 +17,8 @@ def site(request):
         "membership": membership,
         "can_manage_org": membership.office_id is not None
         and can_manage_org(membership, membership.office_id),
+        "writes_for_column": membership.office_id is not None
+        and is_writer(membership, membership.office_id),
+        "manages_integrations": membership.office_id is not None
+        and can_manage_integrations(membership, membership.office_id),
     }

@@ -30,6 +30,7 @@ from huodong.orgs.services import (
 )
 from huodong.originality.services import reference_text_add
 from huodong.participation.demo import build_participation_demo
+from huodong.publicity.demo import build_publicity_demo
 from huodong.suggestions.demo_outcomes import build_outcomes_demo
 from huodong.suggestions.demo_pool import build_suggestions_demo
 from huodong.supervision.demo import build_supervision_demo
@@ -263,6 +264,7 @@ def build_demo_office() -> list[DemoLogin]:
     build_suggestions_demo(campaign)
     build_engagement_demo(campaign)
     build_outcomes_demo(campaign)
+    build_publicity_demo(campaign)
     _reminder_trail(campaign)
     return logins
 

@@ -10,6 +10,11 @@ urlpatterns = [
     # Meetings
     path("campaign/<int:campaign_id>/meetings/", meetings.meetings, name="meetings"),
     path(
+        "campaign/<int:campaign_id>/meetings/export.xlsx",
+        meetings.meetings_export,
+        name="meetings_export",
+    ),
+    path(
         "campaign/<int:campaign_id>/meetings/new/", meetings.meeting_create, name="meeting_create"
     ),
     path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
@@ -61,9 +66,19 @@ urlpatterns = [
     path("problems/<int:problem_id>/reopen/", problems.problem_reopen, name="problem_reopen"),
     # Online activities
     path("campaign/<int:campaign_id>/online/", online.activities, name="activities"),
+    path(
+        "campaign/<int:campaign_id>/online/export.xlsx",
+        online.activities_export,
+        name="activities_export",
+    ),
     path("campaign/<int:campaign_id>/online/new/", online.activity_create, name="activity_create"),
     path("online/<int:activity_id>/", online.activity_detail, name="activity"),
     path("online/<int:activity_id>/edit/", online.activity_edit, name="activity_edit"),
+    path(
+        "online/<int:activity_id>/participations.xlsx",
+        online.participations_export,
+        name="participations_export",
+    ),
     path(
         "online/participations/<int:participation_id>/screenshot/",
         online.participation_screenshot,

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from huodong.campaigns.selectors import campaign_get
 from huodong.core import clock
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
 from huodong.core.officedoc import DOCX_CONTENT_TYPE, OfficialDocument, chinese_date, official_docx
-from huodong.inspections import selectors, services
+from huodong.inspections import list_exports, selectors, services
 from huodong.inspections.attachments import AttachmentRefused
 from huodong.inspections.forms import (
     AccountabilityForm,
@@ -89,9 +90,7 @@ def _context(st: Standing, **extra) -> dict:
 # Inspections ---------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def inspection_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def _inspections(request: HttpRequest, campaign_id: int):
     st = _standing(request, campaign_id)
     if not can_list_inspections(st):
         raise PermissionDenied
@@ -99,7 +98,41 @@ def inspection_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     unit_id = None
     if form.is_bound and form.is_valid() and form.cleaned_data["unit"]:
         unit_id = form.cleaned_data["unit"].pk
-    page = _page(request, selectors.inspections_visible(st, unit_id=unit_id))
+    return st, form, selectors.inspections_visible(st, unit_id=unit_id)
+
+
+def _export(request: HttpRequest, st: Standing, *, what: str, title: str, columns, rows):
+    return list_export_response(
+        actor=_actor(request),
+        action=f"inspections.export_{what}",
+        obj=st.campaign,
+        title=title,
+        scope=st.campaign.title,
+        columns=columns,
+        rows=rows.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
+    )
+
+
+@login_required
+@require_GET
+def inspection_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    st, _form, inspections = _inspections(request, campaign_id)
+    return _export(
+        request,
+        st,
+        what="inspections",
+        title=_("Inspections"),
+        columns=list_exports.inspection_columns(),
+        rows=inspections,
+    )
+
+
+@login_required
+@require_GET
+def inspection_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    st, form, inspections = _inspections(request, campaign_id)
+    page = _page(request, inspections)
     return render(
         request,
         "inspections/inspection_list.html",
@@ -157,6 +190,22 @@ def inspection_detail(request: HttpRequest, campaign_id: int, inspection_id: int
 
 
 # Notices -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notice_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    st = _standing(request, campaign_id)
+    if not can_list_notices(st):
+        raise PermissionDenied
+    return _export(
+        request,
+        st,
+        what="notices",
+        title=_("Notices"),
+        columns=list_exports.notice_columns(),
+        rows=selectors.notices_visible(st),
+    )
 
 
 @login_required
@@ -310,9 +359,7 @@ def notice_docx(request: HttpRequest, campaign_id: int, notice_id: int) -> HttpR
 # Rectification orders ------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def order_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def _orders(request: HttpRequest, campaign_id: int):
     st = _standing(request, campaign_id)
     if not can_list_orders(st):
         raise PermissionDenied
@@ -323,13 +370,34 @@ def order_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         filters = selectors.OrderFilters(
             unit_id=unit.pk if unit else None, status=form.cleaned_data["status"] or None
         )
+    return st, form, selectors.orders_visible(st, filters=filters)
+
+
+@login_required
+@require_GET
+def order_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    st, _form, orders = _orders(request, campaign_id)
+    return _export(
+        request,
+        st,
+        what="orders",
+        title=_("Rectification orders"),
+        columns=list_exports.order_columns(today=clock.today()),
+        rows=orders,
+    )
+
+
+@login_required
+@require_GET
+def order_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    st, form, orders = _orders(request, campaign_id)
     return render(
         request,
         "inspections/order_list.html",
         _context(
             st,
             form=form,
-            page=_page(request, selectors.orders_visible(st, filters=filters)),
+            page=_page(request, orders),
             query=_query_without_page(request),
             today=clock.today(),
             can_issue=can_issue_order(st),
@@ -480,6 +548,21 @@ def ledger(request: HttpRequest, campaign_id: int) -> HttpResponse:
         request,
         "inspections/ledger.html",
         _context(st, page=_page(request, entries), query="", can_add=can_add_to_ledger(st)),
+    )
+
+
+@login_required
+@require_GET
+def ledger_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    st = _standing(request, campaign_id)
+    entries = selectors.ledger_entries(st)  # 404 outside the leading group
+    return _export(
+        request,
+        st,
+        what="ledger",
+        title=_("Accountability ledger"),
+        columns=list_exports.ledger_columns(),
+        rows=entries,
     )
 
 

@@ -6,10 +6,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
 from huodong.notifications import selectors, services
 from huodong.notifications.forms import PreferenceForm
+from huodong.notifications.list_exports import inbox_columns
 from huodong.orgs.models import User
 
 PAGE_SIZE = 30
@@ -26,6 +28,26 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request,
         "notifications/inbox.html",
         {"page": page, "unread_only": bool(request.GET.get("unread"))},
+    )
+
+
+@login_required
+@require_GET
+def inbox_export(request: HttpRequest) -> HttpResponse:
+    """The user's own messages as the inbox lists them (all or unread, every page)."""
+    user = cast(User, request.user)
+    notifications = selectors.inbox(user)
+    if request.GET.get("unread"):
+        notifications = notifications.filter(read_at__isnull=True)
+    return list_export_response(
+        actor=user,
+        action="notifications.export_inbox",
+        obj=None,
+        title=_("Inbox"),
+        scope=user.get_username(),
+        columns=inbox_columns(),
+        rows=notifications.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
     )
 
 

@@ -13,10 +13,14 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from huodong.core.list_export import CHUNK, Sheet, filters_of, list_export_response
 from huodong.orgs import services
 from huodong.orgs.forms import OrgImportForm
+from huodong.orgs.list_exports import people_columns, unit_columns
 from huodong.orgs.models import Office, Person, Unit, User
 from huodong.orgs.people_import import (
     KIND_SHORT_LABELS,
@@ -107,12 +111,8 @@ def _subtree_ids(nodes: list[UnitNode], unit_id: int) -> set[int]:
     return ids
 
 
-@login_required
-def units(request: HttpRequest) -> HttpResponse:
-    office = _managed_office(request)
-    membership = membership_of(request.user)
-    tree = _unit_tree(office)
-
+def _people(request: HttpRequest, office: Office, tree: list[UnitNode]):
+    """The people the page lists with its filters: (query, unit_id, queryset)."""
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     unit_id: int | None = None
     try:
@@ -129,6 +129,15 @@ def units(request: HttpRequest) -> HttpResponse:
     if selected:
         # A party branch's people are its branch members, not only those placed in it.
         people = people.filter(Q(unit_id__in=selected) | Q(branch_id__in=selected))
+    return query, unit_id, people
+
+
+@login_required
+def units(request: HttpRequest) -> HttpResponse:
+    office = _managed_office(request)
+    membership = membership_of(request.user)
+    tree = _unit_tree(office)
+    query, unit_id, people = _people(request, office, tree)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
 
     return render(
@@ -144,6 +153,34 @@ def units(request: HttpRequest) -> HttpResponse:
             "show_phone": can_manage_org(membership, office.pk),
             "offices": Office.objects.order_by("name") if membership.is_superuser else None,
         },
+    )
+
+
+@login_required
+@require_GET
+def people_export(request: HttpRequest) -> HttpResponse:
+    """The people the page lists (its filters, every page) and the unit tree, as .xlsx."""
+    office = _managed_office(request)
+    show_phone = can_manage_org(membership_of(request.user), office.pk)
+    tree = _unit_tree(office)
+    _query, _unit_id, people = _people(request, office, tree)
+    return list_export_response(
+        actor=request.user,
+        action="orgs.export_people",
+        obj=office,
+        title=_("People"),
+        scope=office.name,
+        columns=people_columns(show_phone=show_phone),
+        rows=people.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
+        extra_sheets=[
+            Sheet(
+                name=_("Units"),
+                heading=f"{office.name} · {_('Units')}",
+                columns=unit_columns(),
+                rows=tree,
+            )
+        ],
     )
 
 

@@ -8,7 +8,9 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("", views.outcome_list, name="list"),
+    path("export.xlsx", views.outcome_list_export, name="list_export"),
     path("mine/", views.outcome_mine, name="mine"),
+    path("mine/export.xlsx", views.outcome_mine_export, name="mine_export"),
     path("new/", views.outcome_create, name="create"),
     path("public/<int:office_id>/", views.outcome_public, name="public"),
     path("<int:outcome_id>/", views.outcome_detail, name="detail"),

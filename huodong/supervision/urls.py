@@ -29,6 +29,7 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("<int:campaign_id>/rates/", views.rates, name="rates"),
+    path("<int:campaign_id>/rates.xlsx", views.rates_export, name="rates_xlsx"),
     path("<int:campaign_id>/ledger/", views.ledger, name="ledger"),
     path("<int:campaign_id>/ledger.xlsx", views.ledger_export, name="ledger_xlsx"),
 ]

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from huodong.campaigns import selectors as campaign_selectors
 from huodong.campaigns.models import Campaign, Task
 from huodong.core import clock
+from huodong.core.list_export import Sheet, list_export_response
 from huodong.orgs.models import User
 from huodong.orgs.permissions import Membership, membership_of
 from huodong.supervision import selectors, services
@@ -38,6 +39,7 @@ from huodong.supervision.forms import (
     ReturnForm,
 )
 from huodong.supervision.ledger_export import LEDGER_XLSX_TYPE, ledger_xlsx
+from huodong.supervision.list_exports import rate_columns
 from huodong.supervision.models import ReportStatus
 from huodong.supervision.permissions import (
     can_accept,
@@ -387,6 +389,39 @@ def rates(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "by_unit": selectors.rates_by_unit(campaign, today=today),
             "by_leader": selectors.rates_by_leader(campaign, today=today),
         },
+    )
+
+
+@login_required
+@require_GET
+def rates_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The rates page as .xlsx: by lead unit, then a sheet by lead leader."""
+    membership = membership_of(request.user)
+    campaign = campaign_selectors.campaign_get(membership, campaign_id)
+    if not can_view_rates(membership, campaign):
+        raise PermissionDenied
+    today = clock.today()
+    by_leader = selectors.rates_by_leader(campaign, today=today)
+    leader_title = _("By lead leader")
+    return list_export_response(
+        actor=request.user,
+        action="supervision.export_rates",
+        obj=campaign,
+        title=_("On-time rates"),
+        scope=campaign.title,
+        columns=rate_columns(_("Lead unit")),
+        rows=[
+            *selectors.rates_by_unit(campaign, today=today),
+            selectors.rate_overall(campaign, today=today),
+        ],
+        extra_sheets=[
+            Sheet(
+                name=leader_title,
+                heading=f"{campaign.title} · {leader_title} · {today.isoformat()}",
+                columns=rate_columns(_("Lead leader")),
+                rows=by_leader.rows,
+            )
+        ],
     )
 
 

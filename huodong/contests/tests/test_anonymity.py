@@ -120,6 +120,7 @@ def organiser_urls(contest: Contest) -> list[str]:
             "contests:setup",
             "contests:edit",
             "contests:entries",
+            "contests:entries_export",
             "contests:results",
             "contests:results_xlsx",
         )

@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,8 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from huodong.contests import permissions, selectors, services
 from huodong.contests.errors import NotAllowed, Refused
 from huodong.contests.forms import AwardForm, ContestForm, CriterionForm, JudgeForm
+from huodong.contests.list_exports import contest_columns
 from huodong.contests.models import (
     Award,
+    Contest,
     ContestStatus,
     Criterion,
     Entry,
@@ -39,7 +41,9 @@ from huodong.contests.views.common import (
     steps,
 )
 from huodong.core.links import phone_url
-from huodong.orgs.permissions import membership_of, office_for_request
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
+from huodong.orgs.models import Office
+from huodong.orgs.permissions import Membership, membership_of, office_for_request
 
 PAGE_SIZE = 30
 
@@ -59,9 +63,9 @@ CALL_FIELDS = (
 )
 
 
-@login_required
-@require_GET
-def contest_list(request: HttpRequest) -> HttpResponse:
+def _listed(request: HttpRequest) -> tuple[Membership, Office, QuerySet[Contest]]:
+    """The office whose contests the user reads (404 for who is not in one) and the contests
+    the list shows them."""
     membership = membership_of(request.user)
     try:
         office = office_for_request(
@@ -69,7 +73,13 @@ def contest_list(request: HttpRequest) -> HttpResponse:
         )
     except PermissionDenied as exc:
         raise Http404 from exc
-    contests = selectors.contests_visible_to(membership, office.pk)
+    return membership, office, selectors.contests_visible_to(membership, office.pk)
+
+
+@login_required
+@require_GET
+def contest_list(request: HttpRequest) -> HttpResponse:
+    membership, office, contests = _listed(request)
     page = Paginator(contests, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -79,6 +89,23 @@ def contest_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "can_create": permissions.is_office_manager(membership, office.pk),
         },
+    )
+
+
+@login_required
+@require_GET
+def contest_list_export(request: HttpRequest) -> FileResponse:
+    """The contests the list shows (every page) as .xlsx."""
+    _membership, office, contests = _listed(request)
+    return list_export_response(
+        actor=request.user,
+        action="contests.export_contests",
+        obj=office,
+        title=_("Essay contests"),
+        scope=office.name,
+        columns=contest_columns(),
+        rows=contests.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
     )
 
 

@@ -4,10 +4,12 @@ disqualification and the office's own award decisions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from huodong.contests import permissions, selectors, services
 from huodong.contests.errors import NotAllowed, Refused
 from huodong.contests.forms import AwardGiveForm, DisqualifyForm, EntryForm
+from huodong.contests.list_exports import entry_columns
 from huodong.contests.models import ContestStatus, Entry, EntryStatus
 from huodong.contests.views.common import act, acting_user, organiser_for, standing_for
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
 from huodong.originality.services import threshold_for
 from huodong.participation.wordcount import word_count
 
@@ -120,6 +124,13 @@ def my_entry_withdraw(request: HttpRequest, contest_id: int) -> HttpResponse:
 # --- The organisers -----------------------------------------------------------------------
 
 
+def entry_report(entry: Entry) -> tuple[Any, Any]:
+    """The entry's originality document and its report, as loaded with it (either None)."""
+    document = getattr(entry, "originality_document", None)
+    report = getattr(document, "report", None) if document is not None else None
+    return document, report
+
+
 @login_required
 @require_GET
 def entries(request: HttpRequest, contest_id: int) -> HttpResponse:
@@ -131,8 +142,7 @@ def entries(request: HttpRequest, contest_id: int) -> HttpResponse:
     )
     rows = []
     for entry in page.object_list:
-        document = getattr(entry, "originality_document", None)
-        report = getattr(document, "report", None) if document is not None else None
+        document, report = entry_report(entry)
         rows.append(
             {
                 "entry": entry,
@@ -151,6 +161,25 @@ def entries(request: HttpRequest, contest_id: int) -> HttpResponse:
             "threshold": threshold_for(contest.campaign_id),
             "statuses": EntryStatus,
         },
+    )
+
+
+@login_required
+@require_GET
+def entries_export(request: HttpRequest, contest_id: int) -> FileResponse:
+    """The entries list (every page, with the authors) as .xlsx: for the organisers only,
+    like the page; a judge gets 404 and no file."""
+    standing = organiser_for(request, contest_id)
+    contest = standing.contest
+    return list_export_response(
+        actor=request.user,
+        action="contests.export_entries",
+        obj=contest,
+        title=_("Entries"),
+        scope=contest.title,
+        columns=entry_columns(report_of=entry_report),
+        rows=selectors.organiser_entries(contest).iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
     )
 
 

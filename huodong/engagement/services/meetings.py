@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from huodong.campaigns.models import Campaign, StudyKind
 from huodong.core import clock
 from huodong.core.audit import audit_record
-from huodong.core.uploads import Upload
+from huodong.core.stored_files import stored_file_add
+from huodong.core.uploads import Upload, UploadRefused
 from huodong.engagement.errors import NotAllowed, Refused
 from huodong.engagement.models import (
     AttendeeStatus,
@@ -37,9 +38,7 @@ from huodong.engagement.selectors import sign_in_window
 from huodong.engagement.services.common import (
     contact,
     errors_of_other_apps,
-    inspected,
     not_allowed,
-    save_with_upload,
 )
 from huodong.engagement.services.common import text as checked_text
 from huodong.notifications.models import NotificationKind
@@ -854,6 +853,12 @@ def minutes_save(*, actor: User, meeting: Meeting, minutes: str) -> Meeting:
     return locked
 
 
+def _file_refused(exc: UploadRefused) -> Refused:
+    """The upload's refusal with a `file_` code, as `common.inspected` gives it (the form puts
+    it on its file field)."""
+    return Refused(exc.message, code=f"file_{exc.code}")
+
+
 @transaction.atomic
 def meeting_file_add(
     *, actor: User, meeting: Meeting, upload: Upload, caption: str = ""
@@ -867,22 +872,14 @@ def meeting_file_add(
         raise Refused(
             _("A meeting keeps at most %(n)d files.") % {"n": MAX_FILES}, code="too_many_files"
         )
-    info = inspected(upload)
-    row = MeetingFile(
-        meeting=locked,
-        original_name=info.name,
-        size=info.size,
-        content_type=info.content_type,
-        caption=caption,
-        uploaded_by=actor,
-        uploaded_at=clock.now(),
+    row = stored_file_add(
+        MeetingFile, upload, actor=actor, refused=_file_refused, meeting=locked, caption=caption
     )
-    save_with_upload(row, row.file, info.name, upload)
     audit_record(
         actor=actor,
         action="meeting.file_add",
         obj=locked,
-        changes={"file": info.name, "size": info.size, "type": info.content_type},
+        changes={"file": row.original_name, "size": row.size, "type": row.content_type},
     )
     return row
 

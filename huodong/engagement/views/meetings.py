@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
 from huodong.core.links import phone_url, qr_svg
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
 from huodong.engagement import selectors, services
 from huodong.engagement.errors import NotAllowed, Refused
 from huodong.engagement.exports import EXPORT_XLSX_TYPE, attendees_xlsx
@@ -40,6 +41,7 @@ from huodong.engagement.forms import (
     OpinionForm,
     ProblemForm,
 )
+from huodong.engagement.list_exports import meeting_columns
 from huodong.engagement.models import Enterprise, Meeting, MeetingFile
 from huodong.engagement.permissions import can_organise_any, meeting_access
 from huodong.engagement.views.common import (
@@ -99,6 +101,28 @@ def meetings(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "query": urlencode({"kind": kind}) if kind else "",
             "may_create": can_organise_any(membership, campaign),
         },
+    )
+
+
+@login_required
+@require_GET
+def meetings_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The meetings the list shows (its kind filter, every page) as .xlsx."""
+    membership, campaign = campaign_for(request, campaign_id)
+    if not meeting_access(membership, campaign).member:
+        raise Http404
+    form = KindFilterForm(request.GET or None)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    listed = selectors.meetings_for(membership, campaign, kind=kind or None)
+    return list_export_response(
+        actor=request.user,
+        action="engagement.export_meetings",
+        obj=campaign,
+        title=_("Meetings"),
+        scope=campaign.title,
+        columns=meeting_columns(),
+        rows=listed.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
     )
 
 

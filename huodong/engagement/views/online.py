@@ -10,15 +10,22 @@ import os
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from huodong.campaigns.models import Campaign
 from huodong.core import clock
+from huodong.core.list_export import CHUNK, Sheet, filters_of, list_export_response
 from huodong.engagement import selectors, services
 from huodong.engagement.errors import NotAllowed, Refused
 from huodong.engagement.forms import ActivityForm, ParticipationForm
+from huodong.engagement.list_exports import (
+    activity_columns,
+    participation_columns,
+    unit_count_columns,
+)
 from huodong.engagement.models import OnlineActivity
 from huodong.engagement.permissions import (
     can_delete_participation,
@@ -49,12 +56,17 @@ PARTICIPATION_FIELDS = {
 }
 
 
-@login_required
-@require_GET
-def activities(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def _listed_campaign(request: HttpRequest, campaign_id: int) -> tuple[Membership, Campaign]:
     membership, campaign = campaign_for(request, campaign_id)
     if not can_see_online(membership, campaign):
         raise Http404
+    return membership, campaign
+
+
+@login_required
+@require_GET
+def activities(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    membership, campaign = _listed_campaign(request, campaign_id)
     return render(
         request,
         "engagement/activities.html",
@@ -64,6 +76,23 @@ def activities(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "may_manage": can_manage_online(membership, campaign),
             "reads_all": can_read_online(membership, campaign),
         },
+    )
+
+
+@login_required
+@require_GET
+def activities_export(request: HttpRequest, campaign_id: int) -> FileResponse:
+    """The campaign's online activities as the list shows them to the user, as .xlsx."""
+    membership, campaign = _listed_campaign(request, campaign_id)
+    return list_export_response(
+        actor=request.user,
+        action="engagement.export_activities",
+        obj=campaign,
+        title=_("Online activities"),
+        scope=campaign.title,
+        columns=activity_columns(reads_all=can_read_online(membership, campaign)),
+        rows=selectors.activities_for(membership, campaign).iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
     )
 
 
@@ -125,6 +154,15 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
 
 
+def _unit_filter(request: HttpRequest) -> int | None:
+    """The unit the participations are filtered by (?unit=); 404 for a malformed one."""
+    unit_id = request.GET.get("unit")
+    try:
+        return int(unit_id) if unit_id else None
+    except ValueError as exc:
+        raise Http404 from exc
+
+
 def _activity_page(
     request: HttpRequest,
     membership: Membership,
@@ -151,11 +189,7 @@ def _activity_page(
         "may_manage": can_manage_online(membership, campaign),
     }
     if reads_all:
-        unit_id = request.GET.get("unit")
-        try:
-            unit_filter = int(unit_id) if unit_id else None
-        except ValueError as exc:
-            raise Http404 from exc
+        unit_filter = _unit_filter(request)
         counts = selectors.unit_counts(activity)
         listed = selectors.participations_for(membership, activity, unit_id=unit_filter)
         context.update(
@@ -211,6 +245,36 @@ def participation_screenshot(request: HttpRequest, participation_id: int) -> Htt
         content_type=row.screenshot_type,
         name=os.path.basename(row.screenshot.name or "screenshot"),
         size=None,
+    )
+
+
+@login_required
+@require_GET
+def participations_export(request: HttpRequest, activity_id: int) -> FileResponse:
+    """Everyone's participations as the activity's page lists them (its unit filter, every
+    page), with the counts per unit: for who reads them all, as on the page; 404 else."""
+    membership = membership_of(request.user)
+    activity = selectors.activity_get(membership, activity_id)
+    if not can_read_online(membership, activity.campaign):
+        raise Http404
+    unit_filter = _unit_filter(request)
+    listed = selectors.participations_for(membership, activity, unit_id=unit_filter)
+    by_unit = Sheet(
+        name=_("By unit"),
+        heading=f"{activity.title} · {_('By unit')}",
+        columns=unit_count_columns(),
+        rows=selectors.unit_counts(activity),
+    )
+    return list_export_response(
+        actor=request.user,
+        action="engagement.export_participations",
+        obj=activity,
+        title=_("All participations"),
+        scope=activity.title,
+        columns=participation_columns(),
+        rows=listed.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
+        extra_sheets=[by_unit],
     )
 
 

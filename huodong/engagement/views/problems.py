@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
+from huodong.core.audit import audit_record
+from huodong.core.list_export import filters_of
 from huodong.engagement import selectors, services
 from huodong.engagement.errors import NotAllowed, Refused
 from huodong.engagement.exports import EXPORT_XLSX_TYPE, problems_xlsx
@@ -81,11 +83,18 @@ def problems(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_GET
 def problems_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
     membership, campaign, _form, listed = _filtered(request, campaign_id)
+    with_contacts = sees_enterprise_contacts(membership, campaign)
     handle = problems_xlsx(
         campaign,
         listed.iterator(chunk_size=500),
-        with_contacts=sees_enterprise_contacts(membership, campaign),
+        with_contacts=with_contacts,
         today=clock.today(),
+    )
+    audit_record(
+        actor=request.user,
+        action="engagement.export_problems",
+        obj=campaign,
+        changes={"filters": filters_of(request.GET), "contacts": with_contacts},
     )
     return FileResponse(
         handle,

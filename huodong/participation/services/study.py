@@ -312,7 +312,36 @@ def study_record_log(
 
     The same study (kind, day and material) twice is refused: a double submission adds nothing.
     """
-    person = _person(actor, campaign)
+    return study_record_log_for(
+        actor=actor,
+        campaign=campaign,
+        person=_person(actor, campaign),
+        kind=kind,
+        date=date,
+        material=material,
+        duration_minutes=duration_minutes,
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def study_record_log_for(
+    *,
+    actor: User,
+    campaign: Campaign,
+    person: Person,
+    kind: str = StudyKind.SELF,
+    date: dt.date,
+    material: str,
+    duration_minutes: int | None = None,
+    notes: str = "",
+    via: str = "",
+) -> StudyRecord:
+    """A personal study of `person`, under every check of logging it oneself.
+
+    Who may record for whom is the caller's to decide (`study_record_log` for oneself; the API
+    for an integration acting for its units); `via` names that caller in the audit record.
+    """
     if kind not in StudyKind.values:
         raise Refused(_("Choose a kind of study."), code="bad_kind")
     _check_date(campaign, date)
@@ -328,9 +357,14 @@ def study_record_log(
         date=date,
         material=material,
     ).exists():
-        raise Refused(
+        own = person.user_id is not None and person.user_id == actor.pk
+        message = (
             _("You already logged “%(material)s” on %(date)s.")
-            % {"material": material, "date": date.isoformat()},
+            if own
+            else _("“%(material)s” on %(date)s is already recorded for this person.")
+        )
+        raise Refused(
+            message % {"material": material, "date": date.isoformat()},
             code="duplicate_record",
         )
     at = clock.now()
@@ -347,12 +381,10 @@ def study_record_log(
     )
     _stamp([record.pk], at)
     study_tallies_change(campaign_id=campaign.pk, records=[(person.pk, kind)], by=1)
-    audit_record(
-        actor=actor,
-        action="study.log",
-        obj=record,
-        changes={"kind": kind, "date": date.isoformat(), "minutes": minutes},
-    )
+    changes: dict[str, object] = {"kind": kind, "date": date.isoformat(), "minutes": minutes}
+    if via:
+        changes.update(person=person.pk, via=via)
+    audit_record(actor=actor, action="study.log", obj=record, changes=changes)
     return record
 
 

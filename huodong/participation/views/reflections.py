@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huodong.campaigns.models import Campaign
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
 from huodong.orgs.permissions import Membership, membership_of
 from huodong.originality.models import OriginalityDocument
 from huodong.originality.permissions import can_see_report
+from huodong.participation import list_exports
 from huodong.participation.errors import NotAllowed, ParticipationError
 from huodong.participation.forms.reflections import (
     WORDCOUNT_OUTPUT,
@@ -194,6 +196,23 @@ def my_reflections(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "target": target,
             "reviews": can_review_any_reflection(membership, campaign),
         },
+    )
+
+
+@login_required
+@require_GET
+def my_reflections_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """My reflections (every page) as .xlsx, without their texts."""
+    membership, campaign = _writer_campaign(request, campaign_id)
+    reflections = selectors.reflections_mine(membership, campaign).defer("body")
+    return list_export_response(
+        actor=request.user,
+        action="participation.export_my_reflections",
+        obj=campaign,
+        title=_("My reflections"),
+        scope=f"{campaign.title} · {membership.person.name if membership.person else ''}",
+        columns=list_exports.my_reflection_columns(selectors.reflection_word_target(campaign)),
+        rows=reflections.iterator(chunk_size=CHUNK),
     )
 
 
@@ -379,9 +398,7 @@ def reflection_review(request: HttpRequest, reflection_id: int) -> HttpResponse:
     return _render_reflection(request, membership, reflection, review_form=form)
 
 
-@login_required
-@require_GET
-def reflection_queue(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def _queue(request: HttpRequest, campaign_id: int):
     membership, campaign = campaign_for(request, campaign_id)
     scope = reflection_review_scope(membership, campaign)
     if scope is not None and not scope:
@@ -391,11 +408,35 @@ def reflection_queue(request: HttpRequest, campaign_id: int) -> HttpResponse:
         units=selectors.review_queue_units(membership, campaign, scope=scope),
     )
     status, unit_id = form.filters()
-    target = selectors.reflection_word_target(campaign)
     queue = selectors.review_queue(
         membership, campaign, status=status, unit_id=unit_id, scope=scope
     )
-    page = Paginator(_with_copy_ratios(queue), PAGE_SIZE).get_page(request.GET.get("page"))
+    return campaign, form, _with_copy_ratios(queue)
+
+
+@login_required
+@require_GET
+def reflection_queue_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The review queue as filtered (every page) as .xlsx, without the texts."""
+    campaign, _form, queue = _queue(request, campaign_id)
+    return list_export_response(
+        actor=request.user,
+        action="participation.export_reflection_queue",
+        obj=campaign,
+        title=_("Reflections to review"),
+        scope=campaign.title,
+        columns=list_exports.queue_columns(selectors.reflection_word_target(campaign)),
+        rows=queue.defer("body").iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
+    )
+
+
+@login_required
+@require_GET
+def reflection_queue(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign, form, queue = _queue(request, campaign_id)
+    target = selectors.reflection_word_target(campaign)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         (
             reflection,
@@ -421,6 +462,16 @@ def reflection_queue(request: HttpRequest, campaign_id: int) -> HttpResponse:
 urlpatterns = [
     path("c/<int:campaign_id>/reflections/", my_reflections, name="my_reflections"),
     path("c/<int:campaign_id>/reflections/new/", reflection_create, name="reflection_create"),
+    path(
+        "c/<int:campaign_id>/reflections/export.xlsx",
+        my_reflections_export,
+        name="my_reflections_export",
+    ),
+    path(
+        "c/<int:campaign_id>/reflections/review/export.xlsx",
+        reflection_queue_export,
+        name="reflection_queue_export",
+    ),
     path("c/<int:campaign_id>/reflections/review/", reflection_queue, name="reflection_queue"),
     path("reflections/<int:reflection_id>/", reflection_detail, name="reflection"),
     path("reflections/<int:reflection_id>/submit/", reflection_submit, name="reflection_submit"),

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
 from huodong.orgs.permissions import Membership, membership_of
-from huodong.participation import signin_screen
+from huodong.participation import list_exports, signin_screen
 from huodong.participation.errors import NotAllowed, ParticipationError, Refused
 from huodong.participation.forms.study import (
     CancelForm,
@@ -90,6 +91,24 @@ def my_study(request: HttpRequest, campaign_id: int) -> HttpResponse:
         raise Http404
     form = StudyLogForm(campaign=campaign, today=clock.today())
     return _my_study_page(request, membership, campaign, form)
+
+
+@login_required
+@require_GET
+def my_study_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """My study records (every page) as .xlsx."""
+    membership, campaign = campaign_for(request, campaign_id)
+    if not can_log_study(membership, campaign):
+        raise Http404
+    return list_export_response(
+        actor=acting_user(request),
+        action="participation.export_my_study",
+        obj=campaign,
+        title=_("My study"),
+        scope=f"{campaign.title} · {membership.person.name if membership.person else ''}",
+        columns=list_exports.study_record_columns(),
+        rows=selectors.my_records(membership, campaign).iterator(chunk_size=CHUNK),
+    )
 
 
 @login_required
@@ -160,6 +179,27 @@ def sessions(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "query": "when=past" if past else "",
             "may_create": can_organise_any(membership, campaign),
         },
+    )
+
+
+@login_required
+@require_GET
+def sessions_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The sessions the list shows (upcoming or past, every page) as .xlsx."""
+    membership, campaign = campaign_for(request, campaign_id)
+    if not can_see_sessions(membership, campaign):
+        raise Http404
+    past = request.GET.get("when") == "past"
+    listed = selectors.sessions_for(membership, campaign, upcoming=not past, now=clock.now())
+    return list_export_response(
+        actor=acting_user(request),
+        action="participation.export_sessions",
+        obj=campaign,
+        title=_("Study sessions"),
+        scope=campaign.title,
+        columns=list_exports.session_columns(),
+        rows=listed.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
     )
 
 
@@ -449,9 +489,11 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
 urlpatterns = [
     path("c/<int:campaign_id>/study/", my_study, name="my_study"),
     path("c/<int:campaign_id>/study/log/", study_log, name="study_log"),
+    path("c/<int:campaign_id>/study/export.xlsx", my_study_export, name="my_study_export"),
     path("study/<int:record_id>/delete/", study_delete, name="study_delete"),
     path("c/<int:campaign_id>/sessions/", sessions, name="sessions"),
     path("c/<int:campaign_id>/sessions/new/", session_create, name="session_create"),
+    path("c/<int:campaign_id>/sessions/export.xlsx", sessions_export, name="sessions_export"),
     path("sessions/<int:session_id>/", session_detail, name="session"),
     path("sessions/<int:session_id>/edit/", session_edit, name="session_edit"),
     path("sessions/<int:session_id>/screen/", session_screen, name="session_screen"),

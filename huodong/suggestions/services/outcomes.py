@@ -34,7 +34,8 @@ from django.utils.translation import gettext as _
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
 from huodong.core.audit import audit_record
-from huodong.core.uploads import Upload, UploadRefused, inspect_upload
+from huodong.core.stored_files import stored_file_add
+from huodong.core.uploads import Upload, UploadRefused
 from huodong.orgs.models import Office, Unit, User
 from huodong.orgs.permissions import Membership, membership_of
 from huodong.suggestions.errors import NotAllowed, Refused
@@ -949,6 +950,10 @@ def _delete_files_after_commit(names: Iterable[str | None]) -> None:
             transaction.on_commit(partial(storage.delete, name), robust=True)
 
 
+def _upload_refused(exc: UploadRefused) -> Refused:
+    return Refused(exc.message, code=exc.code)
+
+
 @transaction.atomic
 def outcome_document_add(*, actor: User, outcome: Outcome, upload: Upload) -> OutcomeDocument:
     """Attach a document (Word, Excel, PDF, image — judged by its bytes) to the outcome."""
@@ -960,33 +965,19 @@ def outcome_document_add(*, actor: User, outcome: Outcome, upload: Upload) -> Ou
             _("An outcome takes at most %(n)d documents.") % {"n": MAX_DOCUMENTS},
             code="too_many",
         )
-    try:
-        info = inspect_upload(upload)
-    except UploadRefused as exc:
-        raise Refused(exc.message, code=exc.code) from exc
-    document = OutcomeDocument(
-        outcome=row,
-        original_name=info.name,
-        size=info.size,
-        content_type=info.content_type,
-        uploaded_by=actor,
-        uploaded_at=clock.now(),
+    document = stored_file_add(
+        OutcomeDocument, upload, actor=actor, refused=_upload_refused, outcome=row
     )
-    upload.seek(0)
-    # The stored name is random (outcome_file_path); only the detected extension is kept.
-    document.file.save(info.name, upload, save=False)  # type: ignore[arg-type]
-    try:
-        document.save()
-    except BaseException:
-        if document.file.name:
-            document.file.storage.delete(document.file.name)
-        raise
     _event(row, action="document_added", actor=actor, note=document.original_name)
     audit_record(
         actor=actor,
         action="outcome.document_add",
         obj=row,
-        changes={"file": document.original_name, "size": document.size, "type": info.content_type},
+        changes={
+            "file": document.original_name,
+            "size": document.size,
+            "type": document.content_type,
+        },
     )
     return document
 

@@ -9,7 +9,7 @@ message (nothing saved), an action the user may not take as a 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, cast
 
@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huodong.core import clock
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
 from huodong.core.view_actions import office_or_404, run_action
 from huodong.orgs.models import Office, User
 from huodong.orgs.permissions import Membership, membership_of
@@ -39,6 +41,11 @@ from huodong.suggestions.forms.outcomes import (
     OutcomeEditForm,
     OutcomeForm,
     ProgressForm,
+)
+from huodong.suggestions.list_exports import (
+    outcome_tree_columns,
+    tree_rows,
+    unit_outcome_columns,
 )
 from huodong.suggestions.models import Outcome, OutcomeEvent, OutcomeStatus
 from huodong.suggestions.permissions import (
@@ -109,15 +116,23 @@ def _save_outcome(
 # --- The tree -----------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def outcome_list(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request.user)
+def _tree_filters(
+    request: HttpRequest, membership: Membership
+) -> tuple[Office, FilterForm, dict[str, Any]]:
+    """The office whose outcome tree the user reads (404 for who may not), the filter form
+    and its filters, as the list and its export take them."""
     office = office_or_404(request, membership, may=can_read_outcomes)
     units = list(selectors.units_of(office))
     campaigns = list(selectors.campaigns_of(office))
     form = FilterForm(request.GET or None, units=units, campaigns=campaigns)
-    filters = form.filters()
+    return office, form, form.filters()
+
+
+@login_required
+@require_GET
+def outcome_list(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    office, form, filters = _tree_filters(request, membership)
     roots = selectors.outcome_roots(membership, office, **filters)
     page = Paginator(roots, ROOTS_PER_PAGE).get_page(request.GET.get("page"))
     trees = selectors.outcome_trees(membership, list(page.object_list), **filters)
@@ -130,7 +145,7 @@ def outcome_list(request: HttpRequest) -> HttpResponse:
             "office": office,
             "form": form,
             "page": page,
-            "rows": [node for tree in trees for node in tree.walk()],
+            "rows": tree_rows(trees),
             "filtered": any(value is not None for value in filters.values()),
             "may_manage": can_manage_outcomes(membership, office.pk),
             "has_units": bool(selectors.my_unit_ids(membership)),
@@ -141,12 +156,64 @@ def outcome_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def outcome_mine(request: HttpRequest) -> HttpResponse:
-    """The outcomes the user's unit is responsible for (its head or contact updates them)."""
+def outcome_list_export(request: HttpRequest) -> FileResponse:
+    """The outcome trees the list shows (its filters, every page) as .xlsx."""
+    membership = membership_of(request.user)
+    office, _form, filters = _tree_filters(request, membership)
+    roots = selectors.outcome_roots(membership, office, **filters)
+
+    def rows() -> Iterator[selectors.OutcomeNode]:
+        # The page's trees a chunk of roots at a time: a fixed number of queries per chunk.
+        chunk: list[Outcome] = []
+        for root in roots.iterator(chunk_size=CHUNK):
+            chunk.append(root)
+            if len(chunk) == CHUNK:
+                yield from tree_rows(selectors.outcome_trees(membership, chunk, **filters))
+                chunk = []
+        if chunk:
+            yield from tree_rows(selectors.outcome_trees(membership, chunk, **filters))
+
+    return list_export_response(
+        actor=request.user,
+        action="suggestions.export_outcomes",
+        obj=office,
+        title=_("Outcomes"),
+        scope=office.name,
+        columns=outcome_tree_columns(filtered=any(value is not None for value in filters.values())),
+        rows=rows(),
+        filters=filters_of(request.GET),
+    )
+
+
+def _unit_outcomes(request: HttpRequest) -> tuple[Office, frozenset[int], QuerySet[Outcome]]:
     membership = membership_of(request.user)
     office = office_or_404(request, membership, may=can_read_outcomes)
     unit_ids = selectors.my_unit_ids(membership)
-    outcomes = selectors.outcomes_of_units(membership, office, unit_ids)
+    return office, unit_ids, selectors.outcomes_of_units(membership, office, unit_ids)
+
+
+@login_required
+@require_GET
+def outcome_mine_export(request: HttpRequest) -> FileResponse:
+    """The outcomes of the user's units, as their page lists them, as .xlsx."""
+    office, _unit_ids, outcomes = _unit_outcomes(request)
+    return list_export_response(
+        actor=request.user,
+        action="suggestions.export_unit_outcomes",
+        obj=office,
+        title=_("My unit's outcomes"),
+        scope=office.name,
+        columns=unit_outcome_columns(),
+        rows=outcomes.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
+    )
+
+
+@login_required
+@require_GET
+def outcome_mine(request: HttpRequest) -> HttpResponse:
+    """The outcomes the user's unit is responsible for (its head or contact updates them)."""
+    office, unit_ids, outcomes = _unit_outcomes(request)
     page = Paginator(outcomes, MINE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -23,6 +23,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -33,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from huodong.campaigns.models import Campaign
 from huodong.core import clock
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
 from huodong.core.view_actions import office_or_404, run_action
 from huodong.orgs.models import Office, User
 from huodong.orgs.permissions import Membership, membership_of
@@ -52,10 +54,12 @@ from huodong.suggestions.forms.pool import (
     UpdateForm,
     tag_names,
 )
+from huodong.suggestions.list_exports import my_evaluation_columns, my_suggestion_columns
 from huodong.suggestions.models import (
     Stage,
     Suggestion,
     SuggestionCategory,
+    SuggestionEvaluation,
     SuggestionSource,
     SuggestionStatus,
     SuggestionTag,
@@ -619,27 +623,74 @@ def suggest(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _mine(request: HttpRequest) -> tuple[Membership, QuerySet[Suggestion]]:
+    """The user's own suggestions (404 for who may not make one), as "My suggestions" and its
+    export list them."""
+    membership = membership_of(request.user)
+    _own_office(membership)
+    return membership, selectors.my_suggestions(membership)
+
+
+def _evaluations(request: HttpRequest) -> tuple[Membership, QuerySet[SuggestionEvaluation]]:
+    """What the user is asked to evaluate (404 for a login without a person)."""
+    membership = membership_of(request.user)
+    if membership.person is None:
+        raise Http404
+    return membership, selectors.my_evaluations(membership)
+
+
+def _person_name(membership: Membership) -> str:
+    return membership.person.name if membership.person is not None else ""
+
+
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request.user)
-    _own_office(membership)
-    page = Paginator(selectors.my_suggestions(membership), MY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    _membership, rows = _mine(request)
+    page = Paginator(rows, MY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "suggestions/pool/mine.html", {"page": page})
 
 
 @login_required
 @require_GET
-def evaluations(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request.user)
-    if membership.person is None:
-        raise Http404
-    page = Paginator(selectors.my_evaluations(membership), MY_PAGE_SIZE).get_page(
-        request.GET.get("page")
+def mine_export(request: HttpRequest) -> FileResponse:
+    """The user's own suggestions, every page of "My suggestions", as .xlsx."""
+    membership, rows = _mine(request)
+    return list_export_response(
+        actor=request.user,
+        action="suggestions.export_my_suggestions",
+        obj=None,
+        title=_("My suggestions"),
+        scope=_person_name(membership),
+        columns=my_suggestion_columns(),
+        rows=rows.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
     )
+
+
+@login_required
+@require_GET
+def evaluations(request: HttpRequest) -> HttpResponse:
+    _membership, rows = _evaluations(request)
+    page = Paginator(rows, MY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "suggestions/pool/evaluations.html", {"page": page})
+
+
+@login_required
+@require_GET
+def evaluations_export(request: HttpRequest) -> FileResponse:
+    """What the user is asked to evaluate, every page of "My evaluations", as .xlsx."""
+    membership, rows = _evaluations(request)
+    return list_export_response(
+        actor=request.user,
+        action="suggestions.export_my_evaluations",
+        obj=None,
+        title=_("My evaluations"),
+        scope=_person_name(membership),
+        columns=my_evaluation_columns(),
+        rows=rows.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
+    )
 
 
 # --- Statuses, categories, tags ---------------------------------------------------------------
@@ -779,7 +830,9 @@ urlpatterns: list[URLPattern] = [
     path("settings/", pool_settings_page, name="settings"),
     path("new/", suggest, name="new"),
     path("mine/", mine, name="mine"),
+    path("mine/export.xlsx", mine_export, name="mine_export"),
     path("evaluations/", evaluations, name="evaluations"),
+    path("evaluations/export.xlsx", evaluations_export, name="evaluations_export"),
     path("<int:pk>/", suggestion_detail, name="detail"),
     path("<int:pk>/triage/", suggestion_triage, name="triage"),
     path("<int:pk>/update/", suggestion_update, name="update"),

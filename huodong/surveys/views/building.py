@@ -16,13 +16,15 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huodong.core import clock
+from huodong.core.list_export import CHUNK, filters_of, list_export_response
 from huodong.core.view_actions import office_or_404, run_action
 from huodong.orgs.models import Office, User
 from huodong.orgs.permissions import Membership, membership_of
@@ -38,6 +40,7 @@ from huodong.surveys.forms import (
     SurveyForm,
     WordingForm,
 )
+from huodong.surveys.list_exports import survey_columns
 from huodong.surveys.models import (
     CHOICE_KINDS,
     OPTION_KINDS,
@@ -132,13 +135,18 @@ def _to_build(survey: Survey, anchor: str = "") -> HttpResponse:
 # --- The list -----------------------------------------------------------------------------
 
 
+def _visible(membership: Membership) -> QuerySet[Survey]:
+    """The surveys (and templates) the list shows; 404 for who may not see it."""
+    if not _may_list(membership):
+        raise Http404
+    return surveys_visible_to(membership).select_related("campaign")
+
+
 @login_required
 @require_GET
 def survey_list(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
-    if not _may_list(membership):
-        raise Http404
-    visible = surveys_visible_to(membership).select_related("campaign")
+    visible = _visible(membership)
     page = Paginator(visible.filter(is_template=False), PAGE_SIZE).get_page(request.GET.get("page"))
     for survey in page.object_list:
         _with_status(survey)
@@ -150,6 +158,37 @@ def survey_list(request: HttpRequest) -> HttpResponse:
             "templates": list(visible.filter(is_template=True)[:TEMPLATES_SHOWN]),
             "can_manage": _may_manage_own_office(membership),
         },
+    )
+
+
+@login_required
+@require_GET
+def survey_list_export(request: HttpRequest) -> FileResponse:
+    """The questionnaires the list shows (every page, not the templates) as .xlsx."""
+    membership = membership_of(request.user)
+    listed = _visible(membership).filter(is_template=False)
+    office = (
+        Office.objects.filter(pk=membership.office_id).first()
+        if membership.office_id is not None
+        else None
+    )
+
+    def public_link(survey: Survey) -> str:
+        if survey.published_at is None:
+            return ""
+        return request.build_absolute_uri(
+            reverse("surveys_public:answer", kwargs={"key": survey.public_key})
+        )
+
+    return list_export_response(
+        actor=request.user,
+        action="surveys.export_surveys",
+        obj=office,
+        title=_("Questionnaires"),
+        scope=office.name if office is not None else _("All"),
+        columns=survey_columns(status=lambda s: _status(s)[1], public_link=public_link),
+        rows=listed.iterator(chunk_size=CHUNK),
+        filters=filters_of(request.GET),
     )
 
 
@@ -482,6 +521,7 @@ def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("", survey_list, name="list"),
+    path("export.xlsx", survey_list_export, name="list_export"),
     path("new/", survey_new, name="create"),
     path("<int:survey_id>/", survey_build, name="build"),
     path("<int:survey_id>/preview/", survey_preview, name="preview"),
