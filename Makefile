@@ -49,8 +49,32 @@ typecheck: install-test
 messages: install-test
 	cd huodong && ../$(BIN)/huodong makemessages --locale zh_Hans --no-obsolete --ignore 'testing/*' && ../$(BIN)/huodong compilemessages --locale zh_Hans
 
+# `make bench` measures SQLite, then (when `pg_isready` answers) a throw-away PostgreSQL database
+# created for the run and dropped after it; each run keeps the other database's figures.
+# BENCH_ARGS="--only plan_import suggestions" reruns some benchmarks; BENCH_DATABASES picks one.
+BENCH_ARGS ?=
+BENCH_DATABASES ?= sqlite postgresql
+BENCH_PG_HOST ?= 127.0.0.1
+BENCH_PG_USER ?= postgres
 bench: install-test
-	$(BIN)/python bench/run.py
+	@set -e; \
+	if echo " $(BENCH_DATABASES) " | grep -q " sqlite "; then \
+		echo "== SQLite"; \
+		env -u DATABASE_URL $(BIN)/python bench/run.py $(BENCH_ARGS); \
+	fi; \
+	if echo " $(BENCH_DATABASES) " | grep -q " postgresql "; then \
+		if command -v pg_isready >/dev/null && pg_isready -q -h $(BENCH_PG_HOST); then \
+			db=huodong_bench_$$$$; \
+			echo "== PostgreSQL (throw-away database $$db on $(BENCH_PG_HOST))"; \
+			createdb -h $(BENCH_PG_HOST) -U $(BENCH_PG_USER) $$db; \
+			trap 'dropdb -h $(BENCH_PG_HOST) -U $(BENCH_PG_USER) --if-exists $$db' EXIT INT TERM; \
+			DATABASE_URL=postgres://$(BENCH_PG_USER)@$(BENCH_PG_HOST)/$$db \
+				$(BIN)/python bench/run.py $(BENCH_ARGS); \
+		else \
+			echo "PostgreSQL does not answer (pg_isready -h $(BENCH_PG_HOST)):" \
+				"its figures are kept from the previous run"; \
+		fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.figures import PART, Figure, at_least, below, recorded
 from huodong.originality.engine import Corpus, Report, normalize, report_from_runs
 
 ESSAY_CHARS = 3_000
@@ -249,7 +250,7 @@ def plant_copies(texts: list[str], count: int, seed: int):
     return planted, plants, independent
 
 
-def quality_rows() -> list[tuple[str, str, str]]:
+def quality_rows() -> list[Figure]:
     texts = generate_texts(QUALITY_CORPUS, seed=11)
     planted, plants, independent = plant_copies(texts, PLANTS, seed=12)
     targets = [plant[0] for plant in plants]
@@ -282,22 +283,34 @@ def quality_rows() -> list[tuple[str, str, str]]:
     )
     flagged = int((ratios > FLAG_RATIO).sum())
     lengths = f"{min(PLANT_LENGTHS)}-{max(PLANT_LENGTHS)}"
+    error_points = float(np.max(errors) * 100)
+    flagged_share = flagged / len(sample) * 100
     return [
-        (
+        at_least(
             f"originality: planted copies found ({lengths} chars, 1/3 re-punctuated)",
+            found,
+            "copies",
+            len(plants),
             f"{found}/{len(plants)}",
-            "all",
+            target=f"all ({len(plants)})",
+            shown_target="all",
         ),
-        (
+        below(
             f"originality: 复制比 error vs planted truth ({len(plants)} essays)",
-            f"mean {np.mean(errors) * 100:.2f}, max {np.max(errors) * 100:.2f} percentage points",
-            "within 2 points",
+            round(error_points, 2),
+            "percentage points (max)",
+            2,
+            f"mean {np.mean(errors) * 100:.2f}, max {error_points:.2f} percentage points",
+            target="within 2 points",
         ),
-        (
+        below(
             f"originality: independent essays above {FLAG_RATIO:.0%} ({len(sample)} checked)",
-            f"{flagged / len(sample):.2%} ({flagged}); mean ratio {ratios.mean():.2%}, "
+            round(flagged_share, 2),
+            "%",
+            1,
+            f"{flagged_share:.2f}% ({flagged}); mean ratio {ratios.mean():.2%}, "
             f"max {ratios.max():.2%}",
-            "< 1%",
+            target="< 1%",
         ),
     ]
 
@@ -305,7 +318,7 @@ def quality_rows() -> list[tuple[str, str, str]]:
 # --- naive comparison -----------------------------------------------------------------------
 
 
-def naive_rows() -> list[tuple[str, str, str]]:
+def naive_rows() -> list[Figure]:
     texts = generate_texts(NAIVE_CORPUS, seed=21)
     pairs_total = NAIVE_CORPUS * (NAIVE_CORPUS - 1) // 2
     rng = random.Random(22)
@@ -321,18 +334,26 @@ def naive_rows() -> list[tuple[str, str, str]]:
     for number in range(NAIVE_CORPUS):
         check(texts[number], corpus, texts, exclude=(number,))
     ours = time.perf_counter() - start
+    name = (
+        f"originality: ours, corpus built + every essay checked, {NAIVE_CORPUS:,} essays (measured)"
+    )
     return [
-        (
+        recorded(
             f"originality: naive difflib (autojunk off), all {pairs_total:,} pairs of "
             f"{NAIVE_CORPUS:,} essays (extrapolated from {NAIVE_PAIRS} pairs)",
+            round(naive),
+            "s",
             f"{naive:,.0f} s",
-            "for comparison",
+            shown_target="for comparison",
         ),
-        (
-            f"originality: ours, corpus built + every essay checked, {NAIVE_CORPUS:,} essays "
-            "(measured)",
-            f"{ours:.1f} s; {naive / ours:,.0f}x faster than naive (extrapolated)",
+        Figure(
+            name,
+            round(naive / ours),
+            "x faster than naive",
             ">= 100x",
+            naive / ours >= 100,
+            f"{ours:.1f} s; {naive / ours:,.0f}x faster than naive (extrapolated)",
+            (recorded(f"{name}{PART}time", round(ours, 2), "s", f"{ours:.1f} s"),),
         ),
     ]
 
@@ -344,23 +365,41 @@ def _max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def engine_rows(texts: list[str], *, timed, p) -> list[tuple[str, str, str]]:
+def engine_rows(texts: list[str], *, timed, p) -> list[Figure]:
     start = time.perf_counter()
     corpus = _corpus_of(texts)
     built = time.perf_counter() - start
     new_essays = iter(generate_texts(SINGLE_CHECKS + 1, seed=32))
     samples = timed(lambda: check(next(new_essays), corpus, texts), repeat=SINGLE_CHECKS)
+    corpus_name = f"originality engine: corpus of {STORED:,} essays (normalise, fingerprint, sort)"
+    check_name = (
+        f"originality engine: check one {ESSAY_CHARS:,}-char essay against {STORED:,}, "
+        "no database (p50 / p95)"
+    )
+    p50, p95 = p(samples, 0.5), p(samples, 0.95)
     return [
-        (
-            f"originality engine: corpus of {STORED:,} essays (normalise, fingerprint, sort)",
+        recorded(
+            corpus_name,
+            round(built, 1),
+            "s",
             f"{built:.1f} s; {len(corpus.postings):,} postings, {corpus.nbytes / 2**20:,.0f} MiB",
-            "setup",
+            shown_target="setup",
+            parts=[
+                recorded(
+                    f"{corpus_name}{PART}size",
+                    round(corpus.nbytes / 2**20, 1),
+                    "MiB",
+                    f"{corpus.nbytes / 2**20:,.0f} MiB",
+                )
+            ],
         ),
-        (
-            f"originality engine: check one {ESSAY_CHARS:,}-char essay against {STORED:,}, "
-            "no database (p50 / p95)",
-            f"{p(samples, 0.5):.1f} / {p(samples, 0.95):.1f} ms",
-            "< 100 ms",
+        below(
+            check_name,
+            round(p95, 2),
+            "ms",
+            100,
+            f"{p50:.1f} / {p95:.1f} ms",
+            parts=[recorded(f"{check_name}{PART}p50", round(p50, 2), "ms", f"{p50:.1f} ms")],
         ),
     ]
 
@@ -398,7 +437,7 @@ def _planted_essays(texts: list[str], ids: list[int]) -> list[tuple[str, int]]:
     return essays
 
 
-def database_rows(texts: list[str], *, timed, p) -> list[tuple[str, str, str]]:
+def database_rows(texts: list[str], *, timed, p) -> list[Figure]:
     from huodong.orgs.models import Office
     from huodong.originality import index_cache
     from huodong.originality.models import DocumentKind, OriginalityDocument
@@ -442,35 +481,62 @@ def database_rows(texts: list[str], *, timed, p) -> list[tuple[str, str, str]]:
     samples = elapsed[1:]  # the first warms up, as `timed` does
     index_cache.reset()
     rescan = _rescan_in_fresh_process(office.pk)
+    check_name = (
+        f"originality app: check one new {ESSAY_CHARS:,}-char essay against {len(texts):,} "
+        "and store its report (p50 / p95)"
+    )
+    p50, p95 = p(samples, 0.5), p(samples, 0.95)
+    sources_found = sum(found[1:])
+    minutes = rescan["seconds"] / 60
     return [
-        (
+        recorded(
             f"originality app: store {len(texts):,} essays in the database",
+            round(stored, 1),
+            "s",
             f"{stored:.1f} s",
-            "setup",
+            shown_target="setup",
         ),
-        (
+        recorded(
             f"originality app: build the office's corpus from the database ({len(texts):,})",
+            round(built, 1),
+            "s",
             f"{built:.1f} s",
-            "once per process",
+            shown_target="once per process",
         ),
-        (
-            f"originality app: check one new {ESSAY_CHARS:,}-char essay against {len(texts):,} "
-            "and store its report (p50 / p95)",
-            f"{p(samples, 0.5):.1f} / {p(samples, 0.95):.1f} ms; planted source found "
-            f"{sum(found[1:])}/{len(samples)}",
-            "< 100 ms",
+        below(
+            check_name,
+            round(p95, 2),
+            "ms",
+            100,
+            f"{p50:.1f} / {p95:.1f} ms; planted source found {sources_found}/{len(samples)}",
+            parts=[
+                recorded(f"{check_name}{PART}p50", round(p50, 2), "ms", f"{p50:.1f} ms"),
+                at_least(
+                    f"{check_name}{PART}planted source found",
+                    sources_found,
+                    "checks",
+                    len(samples),
+                    f"{sources_found}/{len(samples)}",
+                    target=f"all ({len(samples)})",
+                ),
+            ],
         ),
-        (
+        below(
             f"originality app: full rescan of {rescan['total']:,} essays on {rescan['processes']} "
             "processes (corpus build included; measured)",
-            f"{rescan['seconds'] / 60:.1f} min",
-            "< 5 min",
+            round(minutes, 2),
+            "min",
+            5,
+            f"{minutes:.1f} min",
         ),
-        (
+        below(
             "originality app: rescan peak memory, the worker and its forked checkers together "
             "(PSS: the corpus they share counted once)",
+            round(rescan["peak_pss_mib"], 1),
+            "MiB",
+            2 * 10**9 / 2**20,
             f"{rescan['peak_pss_mib']:,.0f} MiB",
-            "< 2 GB",
+            target="< 2 GB",
         ),
     ]
 
@@ -490,7 +556,7 @@ def _rescan_in_fresh_process(office_id: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run(*, timed, p) -> list[tuple[str, str, str]]:
+def run(*, timed, p) -> list[Figure]:
     rows = [*quality_rows(), *naive_rows()]
     texts = generate_texts(STORED, seed=31)
     rows += engine_rows(texts, timed=timed, p=p)

@@ -14,6 +14,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from bench.figures import QueryCounts, page
+
 BATCH = 5_000
 FULL = {"people": 60_000, "units": 1_200, "branches": 300, "studies": 300_000}
 # The campaign runs from May to December 2018; bench/run.py pins today to 2018-06-20.
@@ -284,6 +286,7 @@ def run(*, timed, p):
     assert client.login(username="bench-director", password=PASSWORD)
     campaign = world.campaign
     rows = []
+    counts = QueryCounts()
     for people, studies in ((6_000, 30_000), (FULL["people"], FULL["studies"])):
         grow(world, people=people, studies=studies)
         settle()
@@ -335,11 +338,13 @@ def run(*, timed, p):
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
             rows.append(
-                (
+                page(
                     f"{label}, {size}",
-                    f"p50 {p(samples, 0.5):.0f} ms, p95 {p(samples, 0.95):.0f} ms, "
-                    f"{len(queries)} queries",
-                    "< 300 ms, queries constant",
+                    samples,
+                    len(queries),
+                    p=p,
+                    limit_ms=300,
+                    queries_constant=counts.constant(label, len(queries)),
                 )
             )
     return rows

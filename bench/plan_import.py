@@ -2,6 +2,8 @@
 
 from importlib import resources
 
+from bench.figures import below
+
 TARGET_MS = 1000
 
 
@@ -16,13 +18,7 @@ def run(*, timed, p):
     for name in ("plan-2018-9.docx", "plan-2018-9.txt"):
         data = resources.files("huodong.campaigns").joinpath("seeds", name).read_bytes()
         samples = timed(lambda data=data, name=name: parse_plan(data, name), repeat=20)
-        rows.append(
-            (
-                f"parse {name}",
-                f"p50 {p(samples, 0.5):.0f} ms, p95 {p(samples, 0.95):.0f} ms",
-                f"< {TARGET_MS} ms",
-            )
-        )
+        rows.append(_figure(f"parse {name}", samples, p))
     data = resources.files("huodong.campaigns").joinpath("seeds", "plan-2018-9.docx").read_bytes()
 
     def import_and_roll_back():
@@ -32,11 +28,10 @@ def run(*, timed, p):
             transaction.set_rollback(True)
 
     samples = timed(import_and_roll_back, repeat=10)
-    rows.append(
-        (
-            "import plan-2018-9.docx into the database",
-            f"p50 {p(samples, 0.5):.0f} ms, p95 {p(samples, 0.95):.0f} ms",
-            f"< {TARGET_MS} ms",
-        )
-    )
+    rows.append(_figure("import plan-2018-9.docx into the database", samples, p))
     return rows
+
+
+def _figure(name, samples, p):
+    p50, p95 = p(samples, 0.5), p(samples, 0.95)
+    return below(name, round(p95, 1), "ms", TARGET_MS, f"p50 {p50:.0f} ms, p95 {p95:.0f} ms")

@@ -3,6 +3,8 @@
 import datetime as dt
 from importlib import resources
 
+from bench.figures import QueryCounts, page
+
 
 def run(*, timed, p):
     from django.db import connection
@@ -28,6 +30,7 @@ def run(*, timed, p):
     units = list(Unit.objects.filter(office=office)[:2])
 
     rows = []
+    counts = QueryCounts()
     for size in (15, 1_500, 15_000):
         have = campaign.tasks.count()
         tasks = Task.objects.bulk_create(
@@ -56,11 +59,12 @@ def run(*, timed, p):
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
             rows.append(
-                (
+                page(
                     f"{label}, {size:,} tasks",
-                    f"p50 {p(samples, 0.5):.0f} ms, p95 {p(samples, 0.95):.0f} ms, "
-                    f"{len(queries)} queries",
-                    "queries constant",
+                    samples,
+                    len(queries),
+                    p=p,
+                    queries_constant=counts.constant(label, len(queries)),
                 )
             )
     return rows

@@ -22,6 +22,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench.figures import PART, Figure, recorded
+
 CLIENTS = 16
 ANSWERS_PER_CLIENT = 25
 GUNICORN_WORKERS = 2
@@ -101,7 +103,7 @@ def _visit(base: str, path: str, form: dict[str, list[str]]) -> tuple[bool, floa
     return accepted, time.perf_counter() - start
 
 
-def run(*, timed, p) -> list[tuple[str, str, str]]:
+def run(*, timed, p) -> list[Figure]:
     from django.db import connections
     from django.urls import reverse
 
@@ -152,18 +154,35 @@ def run(*, timed, p) -> list[tuple[str, str, str]]:
     answered = AnswerTally.objects.get(question=questions[0], key="n").count
     survey.refresh_from_db()
     intact = stored == accepted == devices == answered == survey.response_count
+    load = (
+        f"questionnaire: public answers under load, {CLIENTS} clients × "
+        f"{ANSWERS_PER_CLIENT} new devices, gunicorn {GUNICORN_WORKERS} workers (loopback)"
+    )
+    rate, median, p99 = accepted / elapsed, statistics.median(latencies), p(latencies, 0.99)
+    # Lost (accepted, not stored) plus duplicated (stored beyond what was accepted): both 0.
+    wrong = abs(accepted - stored) + (stored - devices) + abs(answered - stored)
+    wrong += abs(survey.response_count - stored)
     return [
-        (
-            f"questionnaire: public answers under load, {CLIENTS} clients × "
-            f"{ANSWERS_PER_CLIENT} new devices, gunicorn {GUNICORN_WORKERS} workers (loopback)",
-            f"{accepted / elapsed:.0f} answers/s; post p50 {statistics.median(latencies):.0f} ms, "
-            f"p99 {p(latencies, 0.99):.0f} ms; {accepted}/{len(forms)} accepted",
-            "recorded",
+        recorded(
+            load,
+            round(rate, 1),
+            "answers/s",
+            f"{rate:.0f} answers/s; post p50 {median:.0f} ms, "
+            f"p99 {p99:.0f} ms; {accepted}/{len(forms)} accepted",
+            parts=[
+                recorded(f"{load}{PART}post p50", round(median, 1), "ms", f"{median:.0f} ms"),
+                recorded(f"{load}{PART}post p99", round(p99, 1), "ms", f"{p99:.0f} ms"),
+                recorded(f"{load}{PART}refused", len(forms) - accepted, "posts", ""),
+            ],
         ),
-        (
+        Figure(
             "questionnaire: answers stored after the load test (lost / duplicated)",
+            wrong,
+            "responses lost or duplicated",
+            "0",
+            intact,
             f"{stored} stored for {accepted} accepted, {devices} devices, tallies {answered}: "
             + ("none lost, none duplicated" if intact else "MISMATCH"),
-            "none",
+            shown_target="none",
         ),
     ]

@@ -5,6 +5,7 @@ import shutil
 from collections.abc import Callable
 
 import pytest
+from django.utils import translation
 
 from huodong.orgs.models import Office, Person, RoleAssignment, Unit, User
 from huodong.originality import index_cache
@@ -24,6 +25,11 @@ def _isolated_settings(settings):
     # Each process keeps an originality index per office; a test's rolled-back rows (whose ids
     # SQLite hands out again) must not linger in it for the next test.
     index_cache.reset()
+    # A request through the test client (or a command) leaves its language active in the
+    # thread; every test starts in the default language (Chinese) whatever ran before it.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

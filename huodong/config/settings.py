@@ -177,6 +177,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _env_bool("HUODONG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind nginx terminating TLS: trust its X-Forwarded-Proto, so Django knows the request was
+# HTTPS (secure redirects, CSRF origin checks). Only when the proxy always sets the header.
+if _env_bool("HUODONG_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -196,6 +200,9 @@ HUODONG_RESCAN_PROCESSES = int(os.environ.get("HUODONG_RESCAN_PROCESSES", "2"))
 HUODONG_SURVEY_RATE_LIMIT = int(os.environ.get("HUODONG_SURVEY_RATE_LIMIT", "60"))
 # Suggestions one network address may leave in the public mailbox per hour and office.
 HUODONG_MAILBOX_RATE_LIMIT = int(os.environ.get("HUODONG_MAILBOX_RATE_LIMIT", "20"))
+
+# The load test's bare insert endpoint (bench/rush.py); never on in production.
+HUODONG_BENCH_ENDPOINTS = _env_bool("HUODONG_BENCH_ENDPOINTS", False)
 
 # Links in e-mails and digests point here (the address users reach the app at).
 HUODONG_BASE_URL = os.environ.get("HUODONG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 urlpatterns = [
@@ -24,3 +25,5 @@ urlpatterns = [
     path("reports/", include("huodong.reports.urls")),
     path("api/", include("huodong.api.urls")),
 ]
+if settings.HUODONG_BENCH_ENDPOINTS:  # the load test's bare insert endpoint (bench/rush.py)
+    urlpatterns.append(path("bench/", include("huodong.core.bench_endpoint")))

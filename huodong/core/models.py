@@ -68,3 +68,13 @@ class StoredFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class BenchPing(models.Model):
+    """One row per request to the bare insert endpoint of the load test
+    (`huodong.core.bench_endpoint`, mounted only with HUODONG_BENCH_ENDPOINTS)."""
+
+    created_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"BenchPing {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,48 @@
+"""The load test's bare insert endpoint: absent unless HUODONG_BENCH_ENDPOINTS is on."""
+
+import importlib
+
+import pytest
+from django.urls import clear_url_caches
+
+from huodong.config import urls as config_urls
+from huodong.core.models import BenchPing
+
+pytestmark = pytest.mark.django_db
+
+
+def _reload_urls():
+    clear_url_caches()
+    importlib.reload(config_urls)
+
+
+@pytest.fixture
+def bench_on(settings):
+    settings.HUODONG_BENCH_ENDPOINTS = True
+    _reload_urls()
+    yield
+    settings.HUODONG_BENCH_ENDPOINTS = False
+    _reload_urls()
+
+
+def test_off_by_default_it_is_not_there(client, settings):
+    assert settings.HUODONG_BENCH_ENDPOINTS is False
+    assert client.post("/bench/insert/").status_code == 404
+    assert not BenchPing.objects.exists()
+
+
+def test_on_it_inserts_one_row_per_post(client, bench_on):
+    assert client.post("/bench/insert/").status_code == 204
+    assert client.post("/bench/insert/").status_code == 204
+    assert BenchPing.objects.count() == 2
+
+
+def test_on_only_posts_insert(client, bench_on):
+    assert client.get("/bench/insert/").status_code == 405
+    assert not BenchPing.objects.exists()
+
+
+def test_mounted_but_switched_off_it_refuses(client, bench_on, settings):
+    settings.HUODONG_BENCH_ENDPOINTS = False
+    assert client.post("/bench/insert/").status_code == 404
+    assert not BenchPing.objects.exists()
