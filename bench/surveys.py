@@ -41,22 +41,7 @@ COUNTING_RUNS = 5
 USERNAME = "bench-surveys-director"
 TABLES = ("surveys_response", "surveys_answer", "surveys_answertally")
 
-SATISFACTION = ["非常满意", "满意", "一般", "不满意", "非常不满意"]
-SATISFACTION_WEIGHTS = [35, 40, 15, 7, 3]
-SERVICES = ["不动产登记", "社保", "公积金", "税务", "市场准入", "出入境"]
-COMPANIES = ["宿迁市某某贸易有限公司", "个体工商户", "宿城区某某餐饮店", "江苏某某建设集团"]
-PHRASES = [
-    "窗口工作人员态度很好",
-    "排队时间有点长",
-    "希望增加周末服务",
-    "材料一次告知清楚",
-    "网上办理还不太方便",
-    "自助机经常故障",
-    "停车位太少",
-    "办事效率明显提高",
-    "导办人员很热情",
-    "希望推行一网通办",
-]
+# The questionnaire and its answers are the city generator's (huodong.core.scale).
 
 
 # --- Building the data ------------------------------------------------------------------------
@@ -64,10 +49,11 @@ PHRASES = [
 
 def build_survey():
     """An office, its director (a login) and the published survey; (survey, questions)."""
+    from huodong.core.scale import build_questions
     from huodong.orgs.models import Office, Role, Unit, UnitKind
     from huodong.orgs.services import person_create, person_grant_login, role_assign
-    from huodong.surveys.models import Audience, QuestionKind
-    from huodong.surveys.services import question_add, survey_create, survey_publish
+    from huodong.surveys.models import Audience
+    from huodong.surveys.services import survey_create, survey_publish
 
     office = Office.objects.create(name="问卷基准办公室")
     unit = Unit.objects.create(office=office, name="宣传室", kind=UnitKind.DEPARTMENT)
@@ -79,90 +65,20 @@ def build_survey():
     survey = survey_create(
         actor=director, office=office, title="政务服务满意度调查（基准）", audience=Audience.PUBLIC
     )
-    section = survey.sections.get()
-
-    def add(key: str, kind: str, text: str, **extra):
-        questions[key] = question_add(
-            actor=director, section=section, kind=kind, text=text, **extra
-        )
-
-    questions: dict = {}
-    add("satisfaction", QuestionKind.SINGLE, "您对本次办事体验是否满意？", options=SATISFACTION)
-    add("purpose", QuestionKind.SINGLE, "您是为谁办事？", options=["个人", "企业", "代办", "其他"])
-    add(
-        "services",
-        QuestionKind.MULTIPLE,
-        "您办理了哪些业务？",
-        options=SERVICES,
-        max_choices=3,
-        has_other=True,
-    )
-    add("score", QuestionKind.RATING, "总体评分", scale=(1, 5), scale_labels=("很差", "很好"))
-    add("wait", QuestionKind.RATING, "等候时间评分", scale=(1, 10))
-    add(
-        "matrix",
-        QuestionKind.MATRIX,
-        "请评价以下方面",
-        options=["好", "一般", "差"],
-        rows=["环境", "效率", "态度", "指引"],
-    )
-    add("rank", QuestionKind.RANKING, "请按重要性排序", options=["速度", "态度", "便利", "公开"])
-    add("first", QuestionKind.SINGLE, "是否第一次来大厅办事？", options=["是", "否"])
-    add("company", QuestionKind.SHORT_TEXT, "您的单位（可不填）")
-    add("advice", QuestionKind.LONG_TEXT, "您的意见和建议")
+    questions = build_questions(actor=director, survey=survey)
     survey_publish(actor=director, survey=survey)
     survey.refresh_from_db()
     return survey, questions
 
 
-def _answers_of(rng: random.Random, response_id: int, q: dict, options: dict) -> list:
-    """One response's answers, as the answering service would save them."""
-    from huodong.surveys.models import Answer  # (imported once: then a dictionary look-up)
-
-    out: list = []
-
-    def add(key: str, **values) -> None:
-        out.append(Answer(response_id=response_id, question_id=q[key].pk, **values))
-
-    place = rng.choices(range(len(SATISFACTION)), SATISFACTION_WEIGHTS)[0]
-    add("satisfaction", option_id=options["satisfaction"][place])
-    add("purpose", option_id=rng.choice(options["purpose"]))
-    for option_id in sorted(rng.sample(options["services"], rng.randint(1, 3))):
-        add("services", option_id=option_id)
-    if rng.random() < 0.05:
-        add("services", text=f"其他业务{rng.randint(1, 50)}", is_other=True)
-    add("score", value=max(1, min(5, 5 - place + rng.choice((-1, 0, 0, 1)))))
-    add("wait", value=rng.randint(1, 10))
-    if rng.random() < 0.9:
-        for row in range(4):
-            add("matrix", option_id=rng.choice(options["matrix"]), row=row)
-    if rng.random() < 0.7:
-        ranked = list(options["rank"])
-        rng.shuffle(ranked)
-        for number, option_id in enumerate(ranked, start=1):
-            add("rank", option_id=option_id, value=number)
-    if rng.random() < 0.8:
-        add("first", option_id=rng.choice(options["first"]))
-    if rng.random() < 0.2:
-        add("company", text=rng.choice(COMPANIES))
-    if rng.random() < 0.3:
-        add("advice", text="，".join(rng.sample(PHRASES, rng.randint(1, 4))) + "。")
-    return out
-
-
 def grow(survey, q: dict, *, first: int, last: int, seed: int = 2018) -> int:
     """Insert responses number `first` to `last - 1` and their answers; the answers' count."""
-    from huodong.surveys.models import Answer, Option, Response
+    from huodong.core.scale import answers_of, option_ids
+    from huodong.surveys.models import Answer, Response
     from huodong.surveys.services import survey_tallies_rebuild
 
     rng = random.Random(seed + first)
-    options: dict[str, list[int]] = {}
-    for key, question in q.items():
-        options[key] = list(
-            Option.objects.filter(question=question)
-            .order_by("position")
-            .values_list("pk", flat=True)
-        )
+    options = option_ids(q)
     start = dt.datetime(2018, 6, 1, 1, tzinfo=dt.UTC)
     answers = 0
     for low in range(first, last, BATCH):
@@ -174,7 +90,7 @@ def grow(survey, q: dict, *, first: int, last: int, seed: int = 2018) -> int:
             )
             for number in range(low, min(last, low + BATCH))
         )
-        batch = [a for r in responses for a in _answers_of(rng, r.pk, q, options)]
+        batch = [a for r in responses for a in answers_of(rng, r.pk, q, options)]
         Answer.objects.bulk_create(batch, batch_size=BATCH)
         answers += len(batch)
     survey_tallies_rebuild(survey_id=survey.pk)
