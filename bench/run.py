@@ -100,7 +100,7 @@ def measured_line() -> str:
 def main(argv: Sequence[str] = ()) -> int:
     engine = setup_django()
     from bench import (
-        dashboard,
+        city,
         originality,
         participation,
         plan_import,
@@ -121,7 +121,7 @@ def main(argv: Sequence[str] = ()) -> int:
             surveys,
             surveys_load,
             suggestions,
-            dashboard,
+            city,
             rush,
         )
     }
@@ -132,10 +132,14 @@ def main(argv: Sequence[str] = ()) -> int:
         print(f"unknown benchmarks: {', '.join(unknown)}; known: {', '.join(modules)}")
         return 2
     figures: list[Figure] = []
+    began = time.perf_counter()
     for name in only:
+        start = time.perf_counter()
         found = [as_figure(row) for row in modules[name].run(timed=timed, p=p)]
         print_figures(found)
+        print(f"-- {name}: {time.perf_counter() - start:.0f} s", flush=True)
         figures.extend(found)
+    print(f"-- all on {engine}: {(time.perf_counter() - began) / 60:.1f} min", flush=True)
     write_report(
         _ENGINES.get(engine, engine),
         figures,

@@ -1,24 +1,49 @@
 """The deadline rush: many staff log in and write at once, against the production server.
 
-On loopback only. A throw-away office gets the seed plan's campaign and `--users` staff with
-logins (one PBKDF2 hash, the production hasher, shared by all: the logins cost what they cost
-in production, outside the timed window). For each server (gunicorn with `--workers` sync
-workers; granian in WSGI mode with the same workers and one blocking thread each) on a free
-port, every simulated user logs in (GET the login page for its CSRF cookie, POST the
-credentials), then for `--seconds` loops: log a study record (the "log a study" form), save a
-new reflection of about 3,000 characters as a draft, and save it again with action=submit. Each
-carries a unique material or title, so afterwards every accepted submission (a redirect, and
-for the reflection a success message) must be in the database exactly once: the count check.
-Then the same users hit the bare insert endpoint (`huodong.core.bench_endpoint`, one row per
-POST, 204) for `--bare-seconds` at the same concurrency, and the ratio write/bare is reported.
+What it measures, on loopback only, for each server (gunicorn with `--workers` sync workers;
+granian in WSGI mode with the same workers and one blocking thread each), on a free port:
 
-Standalone: `.venv/bin/python bench/rush.py [--seconds 60] [--users 32] [--servers
-gunicorn,granian] [--workers 4] [--databases sqlite,postgresql]` runs each database in a child
-process (a temporary SQLite file; a fresh PostgreSQL database made with createdb and dropped
-after, when `pg_isready -h 127.0.0.1` answers) and prints a table. From `bench/run.py`,
-`run(timed=..., p=...)` runs on the suite's database with HUODONG_BENCH_RUSH_SECONDS /
-_USERS / _WORKERS / _SERVERS. The client runs in this same machine (threads in one process),
-so it takes CPU from the servers: the figures are a floor.
+- **Setup (untimed).** A throw-away office gets the seed plan's campaign and `--users` staff with
+  logins (one PBKDF2 hash, the production hasher, shared by all). Every user logs in like a
+  browser: GET the login page for its CSRF cookie, POST the credentials.
+- **The concurrency.** `--concurrency` clients (threads) send requests back to back, each for
+  its share of the users in turn. By default it is `--per-worker` (2) × the server's workers:
+  every worker busy with a request queued behind it, the most this machine sustains without
+  requests waiting for a worker longer than the work takes. (All `--users` still log in and
+  write: a client takes its users in turn.)
+- **Study only, bare inserts, signed-in bare inserts** (`--fast-seconds` each, the same
+  concurrency): the study record POST (/participation/c/<id>/study/log/, the "log a study"
+  form) alone; the bare insert endpoint (`huodong.core.bench_endpoint`: one row per POST, 204,
+  no session, form or audit); the same insert behind a login (the session and the user read,
+  the floor of any signed-in page). The ratio study/bare says what share of a bare committed
+  write the real write page reaches through the same server, middleware and database; the
+  signed-in ratio how much of the gap the login alone takes.
+- **The mixed rush** (`--seconds`, the same concurrency): each client loops log a study record,
+  save a new reflection of about 3,000 characters as a draft, save it again with action=submit
+  (which also queues its originality check). Its throughput, p50 and p99 are the rush's figures.
+- **The count check.** Every write carries a unique material or title, so afterwards every
+  accepted submission (a redirect, and for the reflection a success message) must be in the
+  database exactly once, and nothing stored that no client saw accepted; the bare inserts too.
+- **Scale-out** (PostgreSQL only; `--scale-out`): two separate app server processes (the
+  servers' `--workers` split between them, on two ports) and two `huodong db_worker`
+  processes. Every user logs in on one server and then alternates between the two, so each of
+  its requests is answered by the other process than the last (sessions, CSRF and messages
+  must hold across servers). The mixed rush runs for `--scale-seconds`; afterwards the workers
+  drain the queue, and every originality check that the submissions queued must have run to
+  success exactly once (one task result per document, one worker id on it, one report). The
+  checks the single-server rushes queued (no worker ran then) are dropped before it starts.
+- **Texts.** Each reflection is an independent essay from `bench/originality.py`'s generator,
+  so the originality checks see ordinary texts, not copies of one another.
+
+Standalone: `.venv/bin/python bench/rush.py [--seconds 60] [--fast-seconds 8] [--users 32]
+[--workers 4] [--per-worker 2 | --concurrency N] [--servers gunicorn,granian] [--databases
+sqlite,postgresql] [--no-scale-out]` runs each database in a child process (a temporary SQLite
+file; a fresh PostgreSQL database made with createdb and dropped after, when `pg_isready -h
+127.0.0.1` answers) and prints the figures. From `bench/run.py`, `run(timed=..., p=...)` runs on
+the suite's database with HUODONG_BENCH_RUSH_SECONDS / _FAST_SECONDS / _USERS / _WORKERS /
+_PER_WORKER / _CONCURRENCY / _SERVERS / _SCALE_OUT / _SCALE_SECONDS and returns Figures. The
+client runs on this same machine (threads in one process), so it takes CPU from the servers:
+the figures are a floor.
 """
 
 from __future__ import annotations
@@ -38,25 +63,41 @@ import threading
 import time
 import urllib.parse
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.figures import PART, Figure, at_least, below, print_figures, recorded  # noqa: E402
+
 PASSWORD = "Rush-pass-2018"
 TODAY = "2018-06-20"  # bench/run.py pins today; the seed plan runs May–December 2018
 SERVERS = ("gunicorn", "granian")
+P99_LIMIT_MS = 1000
+RATIO_TARGET = 0.5
+DRAIN_TIMEOUT = 180.0  # seconds the task workers get to finish the queue after a scale-out rush
+CHECK_TASK = "huodong.originality.tasks.check_document"
 _REFLECTION_ID = re.compile(r"/participation/reflections/(\d+)/")
-_SENTENCES = (
-    "深入学习贯彻习近平新时代中国特色社会主义思想，",
-    "对照解放思想大讨论的要求查找差距，",
-    "结合窗口服务实际，梳理群众办事的堵点难点，",
-    "以刀刃向内的勇气推进流程再造，",
-    "把学习成果转化为推动审批服务改革的实际行动，",
-    "进一步压缩办理时限、减少申报材料，",
-    "坚持问题导向，建立问题清单和整改台账，",
-    "让企业和群众办事更加便捷高效。",
-)
+
+
+@dataclass
+class Config:
+    seconds: float = 60.0  # the mixed rush
+    fast_seconds: float = 8.0  # study only; bare inserts; signed-in bare inserts
+    users: int = 32
+    workers: int = 4
+    per_worker: int = 2
+    concurrency: int | None = None  # None: per_worker × workers
+    servers: tuple[str, ...] = SERVERS
+    scale_out: bool = True
+    scale_seconds: float = 30.0
+
+    @property
+    def clients(self) -> int:
+        return max(1, min(self.users, self.concurrency or self.per_worker * self.workers))
 
 
 # --- Data -----------------------------------------------------------------------------------
@@ -70,7 +111,7 @@ def build(users: int):
     from huodong.campaigns.services import campaign_create_from_plan
     from huodong.orgs.models import Office, Person, Unit, UnitKind, User
 
-    office = Office.objects.create(name="冲刺压测办公室")
+    office = Office.objects.create(name=f"冲刺压测办公室-{uuid.uuid4().hex[:6]}")
     data = resources.files("huodong.campaigns").joinpath("seeds", "plan-2018-9.docx").read_bytes()
     campaign = campaign_create_from_plan(actor=None, office=office, plan=parse_plan(data, "p"))
     unit = Unit.objects.create(
@@ -89,14 +130,23 @@ def build(users: int):
     return campaign, names
 
 
-def _body(rng: random.Random, mark: str) -> str:
-    parts = [mark, "："]
-    size = len(mark) + 1
-    while size < 3_000:
-        sentence = rng.choice(_SENTENCES)
-        parts.append(sentence)
-        size += len(sentence)
-    return "".join(parts)
+class Essays:
+    """Independent essays of about 3,000 characters (`bench/originality.py`'s generator), one
+    per reflection: the originality checks the submissions queue see ordinary texts, not
+    copies of one another."""
+
+    def __init__(self, count: int = 2_000):
+        from bench.originality import generate_texts
+
+        self.texts = generate_texts(count, seed=random.randrange(2**32))
+        self.next = 0
+        self.lock = threading.Lock()
+
+    def body(self, mark: str) -> str:
+        with self.lock:
+            text = self.texts[self.next % len(self.texts)]
+            self.next += 1
+        return f"{mark}：{text}"
 
 
 # --- The client -----------------------------------------------------------------------------
@@ -104,7 +154,7 @@ def _body(rng: random.Random, mark: str) -> str:
 
 @dataclass
 class Tally:
-    """What the simulated users saw, for one phase (writes or bare inserts)."""
+    """What the simulated users saw in one phase."""
 
     latencies: list[float] = field(default_factory=list)  # seconds, every request
     by_action: dict[str, list[float]] = field(default_factory=dict)  # the same, per action
@@ -114,6 +164,7 @@ class Tally:
     drafts: set[str] = field(default_factory=set)  # accepted reflection titles
     submitted: set[str] = field(default_factory=set)  # titles accepted as submitted
     bare: int = 0  # accepted bare inserts
+    seconds: float = 0.0  # the phase's length, until its last request answered
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def error(self, what: str) -> None:
@@ -122,30 +173,58 @@ class Tally:
             if len(self.error_samples) < 5:
                 self.error_samples.append(what)
 
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
 
-class User:
-    """One browser: its cookies, its CSRF token and a kept-alive connection."""
 
-    def __init__(self, port: int, username: str):
-        self.port, self.username = port, username
+# Requests sent again on a new connection after the server had closed the kept-alive one.
+RESENT = [0]
+_RESENT_LOCK = threading.Lock()
+
+
+class Browser:
+    """One user's browser: its cookies and a connection to each app server. With two servers
+    its requests alternate between them."""
+
+    def __init__(self, ports: list[int], username: str):
+        self.ports, self.username = ports, username
         self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=60) for port in ports]
+        self.turn = 0
+        self.servers_used: set[int] = set()
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None):
-        headers = {"Host": f"127.0.0.1:{self.port}"}
+        index = self.turn % len(self.conns)
+        self.turn += 1
+        conn, port = self.conns[index], self.ports[index]
+        headers = {"Host": f"127.0.0.1:{port}"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            response.read()
-        except Exception:
-            self.conn.close()
-            raise
+        for attempt in (1, 2):
+            reused = conn.sock is not None
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                break
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                conn.close()
+                # The server closed a kept-alive connection as the request went out (granian
+                # does between requests): the request never arrived, and a browser sends it
+                # again on a new connection. The count check would see it stored twice.
+                if attempt == 2 or not reused:
+                    raise
+                with _RESENT_LOCK:
+                    RESENT[0] += 1
+            except Exception:
+                conn.close()
+                raise
+        self.servers_used.add(port)
         for header in response.headers.get_all("Set-Cookie") or []:
             pair = header.split(";", 1)[0]
             name, _eq, value = pair.partition("=")
@@ -161,9 +240,12 @@ class User:
     def csrf(self) -> str:
         return self.cookies.get("csrftoken", "")
 
+    def drop_messages(self) -> None:
+        """Forget the flash messages (the page the browser would follow to shows them)."""
+        self.cookies.pop("messages", None)
+
     def take_messages(self) -> list[int]:
-        """The levels of the flash messages the last responses left (then drops them, as the
-        page the browser would follow to shows them)."""
+        """The levels of the flash messages the last responses left, then drops them."""
         from django.contrib.messages.storage.cookie import CookieStorage, MessageSerializer
         from django.core import signing
 
@@ -176,16 +258,20 @@ class User:
         return [m.level for m in messages]
 
     def login(self) -> bool:
+        # Both requests to one server (the login page and its POST), like a browser would;
+        # with two servers the next request goes to the other one.
+        turn = self.turn
         self.request("GET", "/login/")
+        self.turn = turn
         response = self.post("/login/", {"username": self.username, "password": PASSWORD})
         return response.status == 302 and "sessionid" in self.cookies
 
 
-def _timed(tally: Tally, user: User, action: str, path: str, form: dict[str, str]):
+def _timed(tally: Tally, browser: Browser, action: str, path: str, form: dict[str, str]):
     """POST `form` to `path`, timed under `action`; None when the request failed."""
     start = time.perf_counter()
     try:
-        response = user.post(path, form)
+        response = browser.post(path, form)
     except Exception as exc:  # every failure counts as an error
         tally.error(f"{path}: {type(exc).__name__}: {exc}")
         return None
@@ -199,84 +285,141 @@ def _timed(tally: Tally, user: User, action: str, path: str, form: dict[str, str
     return response
 
 
-def _writer(user: User, number: int, campaign_id: int, prefix: str, until: float, t: Tally):
+def _study(t: Tally, browser: Browser, campaign_id: int, mark: str) -> None:
+    response = _timed(
+        t,
+        browser,
+        "study",
+        f"/participation/c/{campaign_id}/study/log/",
+        {"kind": "self", "date": TODAY, "material": mark, "duration_minutes": "30"},
+    )
+    browser.drop_messages()
+    if response is None:
+        return
+    location = response.getheader("Location", "")
+    if response.status == 302 and "/study/" in location:
+        with t.lock:
+            t.studies.add(mark)
+    elif response.status < 400:
+        t.error(f"study refused: HTTP {response.status} {location}")
+
+
+def _reflect(t: Tally, browser: Browser, campaign_id: int, mark: str, body: str) -> None:
     from django.contrib.messages import constants
 
-    rng = random.Random(number)
-    n = 0
-    while time.perf_counter() < until:
-        n += 1
-        mark = f"{prefix}-u{number}-{n}"
-        response = _timed(
-            t,
-            user,
-            "study",
-            f"/participation/c/{campaign_id}/study/log/",
-            {"kind": "self", "date": TODAY, "material": mark, "duration_minutes": "30"},
-        )
-        user.take_messages()
-        if response is not None:
-            if response.status == 302 and "/login/" not in response.getheader("Location", ""):
-                with t.lock:
-                    t.studies.add(mark)
-            elif response.status < 400:
-                t.error(f"study refused: HTTP {response.status}")
-        if time.perf_counter() >= until:
-            break
-        body = _body(rng, mark)
-        response = _timed(
-            t,
-            user,
-            "draft",
-            f"/participation/c/{campaign_id}/reflections/new/",
-            {"title": mark, "body": body, "action": "save"},
-        )
-        user.take_messages()
-        found = _REFLECTION_ID.search(response.getheader("Location", "")) if response else None
-        if response is None:
-            continue
-        if response.status != 302 or not found:
-            if response.status < 400:
-                t.error(f"draft refused: HTTP {response.status}")
-            continue
+    response = _timed(
+        t,
+        browser,
+        "draft",
+        f"/participation/c/{campaign_id}/reflections/new/",
+        {"title": mark, "body": body, "action": "save"},
+    )
+    browser.drop_messages()
+    found = _REFLECTION_ID.search(response.getheader("Location", "")) if response else None
+    if response is None:
+        return
+    if response.status != 302 or not found:
+        if response.status < 400:
+            t.error(f"draft refused: HTTP {response.status}")
+        return
+    with t.lock:
+        t.drafts.add(mark)
+    response = _timed(
+        t,
+        browser,
+        "submit",
+        f"/participation/reflections/{found.group(1)}/",
+        {"title": mark, "body": body + "（定稿）", "version": "1", "action": "submit"},
+    )
+    levels = browser.take_messages()
+    if response is None:
+        return
+    if response.status == 302 and levels and levels[-1] == constants.SUCCESS:
         with t.lock:
-            t.drafts.add(mark)
-        if time.perf_counter() >= until:
-            break
-        response = _timed(
-            t,
-            user,
-            "submit",
-            f"/participation/reflections/{found.group(1)}/",
-            {"title": mark, "body": body + "（定稿）", "version": "1", "action": "submit"},
-        )
-        levels = user.take_messages()
-        if response is None:
-            continue
-        if response.status == 302 and levels and levels[-1] == constants.SUCCESS:
-            with t.lock:
-                t.submitted.add(mark)
-        elif response.status < 400:
-            t.error(f"submit refused: HTTP {response.status}, messages {levels}")
+            t.submitted.add(mark)
+    elif response.status < 400:
+        t.error(f"submit refused: HTTP {response.status}, messages {levels}")
 
 
-def _bare(user: User, until: float, t: Tally):
-    while time.perf_counter() < until:
-        response = _timed(t, user, "bare", "/bench/insert/", {})
-        if response is not None and response.status == 204:
-            with t.lock:
-                t.bare += 1
+def _bare(t: Tally, browser: Browser, signed_in: bool = False) -> None:
+    path = "/bench/insert-signed-in/" if signed_in else "/bench/insert/"
+    response = _timed(t, browser, "signed" if signed_in else "bare", path, {})
+    if response is not None and response.status == 204:
+        with t.lock:
+            t.bare += 1
 
 
-def _threads(target, args_list) -> None:
-    threads = [threading.Thread(target=target, args=args) for args in args_list]
+def _phase(
+    kind: str,
+    browsers: list[Browser],
+    clients: int,
+    seconds: float,
+    campaign_id: int,
+    prefix: str,
+    essays: Essays | None = None,
+) -> Tally:
+    """`clients` threads send `kind` requests back to back for `seconds`, each for its share of
+    the browsers in turn ("warm": one study record and one bare insert each, untimed)."""
+    tally = Tally()
+    until = time.perf_counter() + seconds
+
+    def client(number: int) -> None:
+        mine = browsers[number::clients]
+        n = 0
+        while True:
+            browser = mine[n % len(mine)]
+            n += 1
+            mark = f"{prefix}-{kind[0]}{number}-{n}"
+            if kind == "warm":
+                _study(tally, browser, campaign_id, mark)
+                _bare(tally, browser)
+                return
+            if time.perf_counter() >= until:
+                return
+            if kind == "study":
+                _study(tally, browser, campaign_id, mark)
+            elif kind == "bare":
+                _bare(tally, browser)
+            elif kind == "signed":
+                _bare(tally, browser, signed_in=True)
+            else:
+                _study(tally, browser, campaign_id, mark)
+                if essays is not None and time.perf_counter() < until:
+                    _reflect(tally, browser, campaign_id, mark, essays.body(mark))
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    tally.seconds = time.perf_counter() - start
+    return tally
 
 
-# --- The server -----------------------------------------------------------------------------
+def _login_all(browsers: list[Browser], clients: int) -> tuple[int, float]:
+    start = time.perf_counter()
+    done: list[bool] = []
+
+    def client(number: int) -> None:
+        for browser in browsers[number::clients]:
+            try:
+                ok = browser.login()
+            except Exception:
+                ok = False
+            with lock:
+                done.append(ok)
+
+    lock = threading.Lock()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done), time.perf_counter() - start
+
+
+# --- The processes --------------------------------------------------------------------------
 
 
 def _free_port() -> int:
@@ -325,13 +468,17 @@ def available(server: str) -> bool:
     return shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is not None
 
 
-def _start(server: str, workers: int) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
+def _env() -> dict[str, str]:
     env = {**os.environ, "HUODONG_BENCH_ENDPOINTS": "1", "HUODONG_PLAIN_STATIC": "1"}
     # No page is followed, so no static file is served; an empty folder keeps whitenoise quiet.
     env.setdefault("HUODONG_STATIC_ROOT", tempfile.mkdtemp())
-    process = subprocess.Popen(_command(server, port, workers), cwd=ROOT, env=env)
-    for _ in range(150):
+    return env
+
+
+def _start(server: str, workers: int) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    process = subprocess.Popen(_command(server, port, workers), cwd=ROOT, env=_env())
+    for _ in range(300):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
@@ -341,8 +488,23 @@ def _start(server: str, workers: int) -> tuple[subprocess.Popen, int]:
             time.sleep(0.2)
         if process.poll() is not None:
             break
-    process.terminate()
+    _stop(process)
     raise RuntimeError(f"{server} did not start")
+
+
+def _start_task_worker(name: str) -> subprocess.Popen:
+    command = [
+        str(Path(sys.executable).with_name("huodong")),
+        "db_worker",
+        "--interval",
+        "0.2",
+        "--no-startup-delay",
+        "--worker-id",
+        name,
+        "--verbosity",
+        "0",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=_env())
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -354,7 +516,7 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-# --- One server on this database ------------------------------------------------------------
+# --- The checks -----------------------------------------------------------------------------
 
 
 def _p(samples: list[float], q: float) -> float:
@@ -362,37 +524,11 @@ def _p(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
-def rush(server: str, *, campaign, usernames, seconds: float, bare_seconds: float, workers: int):
-    """One server against the current database: the figures as a dict."""
-    from django.db import connections
+def _stored(campaign, prefix: str) -> dict[str, dict[str, int]]:
+    """What the database holds of this run: per kind, how many rows each mark has."""
     from django.db.models import Count
 
-    from huodong.core.models import BenchPing
     from huodong.participation.models import Reflection, ReflectionStatus, StudyRecord
-
-    prefix = f"{server}-{uuid.uuid4().hex[:6]}"
-    connections.close_all()
-    process, port = _start(server, workers)
-    writes, bare = Tally(), Tally()
-    try:
-        users = [User(port, name) for name in usernames]
-        start = time.perf_counter()
-        logged = []
-        _threads(lambda u: logged.append(u.login()), [(u,) for u in users])
-        login_seconds = time.perf_counter() - start
-        until = time.perf_counter() + seconds
-        _threads(
-            _writer,
-            [(u, n, campaign.pk, prefix, until, writes) for n, u in enumerate(users)],
-        )
-        write_seconds = seconds + max(0.0, time.perf_counter() - until)
-        pings_before = BenchPing.objects.count()
-        until = time.perf_counter() + bare_seconds
-        _threads(_bare, [(u, until, bare) for u in users])
-        bare_elapsed = bare_seconds + max(0.0, time.perf_counter() - until)
-    finally:
-        _stop(process)
-    pings = BenchPing.objects.count() - pings_before
 
     def counted(queryset, key):
         return dict(
@@ -402,173 +538,476 @@ def rush(server: str, *, campaign, usernames, seconds: float, bare_seconds: floa
             .values_list(key, "n")
         )
 
-    studies = counted(StudyRecord.objects.filter(campaign=campaign), "material")
-    drafts = counted(Reflection.objects.filter(campaign=campaign), "title")
-    submitted = counted(
-        Reflection.objects.filter(campaign=campaign, status=ReflectionStatus.SUBMITTED), "title"
-    )
-
-    def check(accepted: set[str], stored: dict[str, int]) -> dict:
-        return {
-            "accepted": len(accepted),
-            "stored": sum(stored.values()),
-            "lost": len(accepted - stored.keys()),
-            "duplicated": sum(n - 1 for n in stored.values() if n > 1),
-            "unacknowledged": len(stored.keys() - accepted),
-        }
-
-    accepted = len(writes.studies) + len(writes.drafts) + len(writes.submitted)
     return {
-        "server": server,
-        "workers": workers,
-        "users": len(usernames),
-        "logins": f"{sum(logged)}/{len(usernames)} in {login_seconds:.1f} s",
-        "requests": len(writes.latencies),
-        "seconds": round(write_seconds, 1),
-        "throughput": len(writes.latencies) / write_seconds,
-        "accepted_per_s": accepted / write_seconds,
-        "p50_ms": _p(writes.latencies, 0.5) * 1000,
-        "p99_ms": _p(writes.latencies, 0.99) * 1000,
+        "studies": counted(StudyRecord.objects.filter(campaign=campaign), "material"),
+        "drafts": counted(Reflection.objects.filter(campaign=campaign), "title"),
+        "submitted": counted(
+            Reflection.objects.filter(campaign=campaign, status=ReflectionStatus.SUBMITTED),
+            "title",
+        ),
+    }
+
+
+def _check(accepted: set[str], stored: dict[str, int]) -> dict:
+    return {
+        "accepted": len(accepted),
+        "stored": sum(stored.values()),
+        "lost": len(accepted - stored.keys()),
+        "duplicated": sum(n - 1 for n in stored.values() if n > 1),
+        "unacknowledged": len(stored.keys() - accepted),
+    }
+
+
+def _count_check(campaign, prefix: str, tallies: list[Tally]) -> dict:
+    stored = _stored(campaign, prefix)
+    return {
+        kind: _check(set().union(*(getattr(t, kind) for t in tallies)), stored[kind])
+        for kind in ("studies", "drafts", "submitted")
+    }
+
+
+def _phase_figures(t: Tally) -> dict:
+    return {
+        "requests": len(t.latencies),
+        "seconds": round(t.seconds, 1),
+        "throughput": round(t.throughput, 1),
+        "p50_ms": round(_p(t.latencies, 0.5) * 1000, 1),
+        "p99_ms": round(_p(t.latencies, 0.99) * 1000, 1),
+        "errors": t.errors,
+        "error_samples": t.error_samples,
         "actions": {
             action: {
                 "n": len(samples),
-                "p50_ms": _p(samples, 0.5) * 1000,
-                "p99_ms": _p(samples, 0.99) * 1000,
+                "p50_ms": round(_p(samples, 0.5) * 1000, 1),
+                "p99_ms": round(_p(samples, 0.99) * 1000, 1),
             }
-            for action, samples in writes.by_action.items()
+            for action, samples in t.by_action.items()
         },
-        "errors": writes.errors,
-        "error_samples": writes.error_samples,
-        "studies": check(writes.studies, studies),
-        "drafts": check(writes.drafts, drafts),
-        "submitted": check(writes.submitted, submitted),
-        "bare_requests": len(bare.latencies),
-        "bare_throughput": len(bare.latencies) / bare_elapsed,
-        "bare_p50_ms": _p(bare.latencies, 0.5) * 1000,
-        "bare_p99_ms": _p(bare.latencies, 0.99) * 1000,
-        "bare_errors": bare.errors,
-        "bare_check": {"accepted": bare.bare, "stored": pings},
     }
 
 
-def _intact(result: dict) -> bool:
-    checks = (result["studies"], result["drafts"], result["submitted"])
-    return all(c["lost"] == 0 and c["duplicated"] == 0 for c in checks) and (
-        result["bare_check"]["accepted"] == result["bare_check"]["stored"]
-    )
+# --- One server on this database ------------------------------------------------------------
 
 
-def rows(result: dict, database: str) -> list[tuple[str, str, str]]:
-    """(name, figure, target) rows for docs/benchmarks.md."""
-    name = (
-        f"deadline rush on {database}: {result['users']} users, {result['server']} "
-        f"{result['workers']} workers (loopback)"
-    )
-    checks = [result[k] for k in ("studies", "drafts", "submitted")]
-    lost = sum(c["lost"] for c in checks)
-    duplicated = sum(c["duplicated"] for c in checks)
-    ratio = result["throughput"] / result["bare_throughput"] if result["bare_throughput"] else 0
-    return [
-        (
-            f"{name}: writes",
-            f"{result['throughput']:.0f} req/s over {result['seconds']:.0f} s "
-            f"({result['requests']} requests); p50 {result['p50_ms']:.0f} ms, "
-            f"p99 {result['p99_ms']:.0f} ms",
-            "p99 < 1 s",
-        ),
-        (f"{name}: errors", str(result["errors"] + result["bare_errors"]), "0"),
-        (
-            f"{name}: accepted vs stored (studies / drafts / submitted)",
-            " / ".join(f"{c['accepted']}→{c['stored']}" for c in checks)
-            + f"; lost {lost}, duplicated {duplicated}",
-            "0 lost, 0 duplicated",
-        ),
-        (
-            f"{name}: write / bare insert throughput",
-            f"{ratio:.2f} ({result['throughput']:.0f} / {result['bare_throughput']:.0f} req/s, "
-            f"bare p99 {result['bare_p99_ms']:.0f} ms)",
-            "≥ 0.5",
-        ),
-    ]
+def rush(server: str, *, campaign, usernames: list[str], config: Config) -> dict:
+    """One server against the current database: the figures as a dict."""
+    from django.db import connections
 
+    from huodong.core.models import BenchPing
 
-def _settings() -> dict:
+    prefix = f"{server}-{uuid.uuid4().hex[:6]}"
+    clients = config.clients
+    connections.close_all()
+    pings_before = BenchPing.objects.count()
+    connections.close_all()
+    process, port = _start(server, config.workers)
+    resent_before = RESENT[0]
+    try:
+        browsers = [Browser([port], name) for name in usernames]
+        logged, login_seconds = _login_all(browsers, clients)
+        warm = _phase("warm", browsers, clients, 0, campaign.pk, prefix)
+        study = _phase("study", browsers, clients, config.fast_seconds, campaign.pk, prefix)
+        bare = _phase("bare", browsers, clients, config.fast_seconds, campaign.pk, prefix)
+        signed = _phase("signed", browsers, clients, config.fast_seconds, campaign.pk, prefix)
+        essays = Essays()
+        mixed = _phase("mixed", browsers, clients, config.seconds, campaign.pk, prefix, essays)
+    finally:
+        _stop(process)
+    phases = (warm, study, bare, signed, mixed)
     return {
-        "seconds": float(os.environ.get("HUODONG_BENCH_RUSH_SECONDS", "60")),
-        "users": int(os.environ.get("HUODONG_BENCH_RUSH_USERS", "32")),
-        "workers": int(os.environ.get("HUODONG_BENCH_RUSH_WORKERS", "4")),
-        "servers": os.environ.get("HUODONG_BENCH_RUSH_SERVERS", ",".join(SERVERS)).split(","),
+        "server": server,
+        "workers": config.workers,
+        "users": len(usernames),
+        "clients": clients,
+        "logins": {"ok": logged, "of": len(usernames), "seconds": round(login_seconds, 1)},
+        "study": _phase_figures(study),
+        "bare": _phase_figures(bare),
+        "signed": _phase_figures(signed),
+        "mixed": _phase_figures(mixed),
+        "warm_errors": warm.errors,
+        "resent": RESENT[0] - resent_before,
+        "checks": _count_check(campaign, prefix, list(phases)),
+        "bare_check": {
+            "accepted": sum(t.bare for t in phases),
+            "stored": BenchPing.objects.count() - pings_before,
+        },
     }
 
 
-def measure(*, seconds, bare_seconds, users, workers, servers) -> list[dict]:
-    campaign, usernames = build(users)
-    return [
-        rush(
-            server,
-            campaign=campaign,
-            usernames=usernames,
-            seconds=seconds,
-            bare_seconds=bare_seconds,
-            workers=workers,
+def _drain(since, timeout: float) -> float:
+    """Wait until no check task queued since `since` is waiting or running; the seconds it
+    took (the timeout if the queue did not drain)."""
+    from django.db import connections
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        pending = DBTaskResult.objects.filter(
+            task_path=CHECK_TASK,
+            enqueued_at__gte=since,
+            status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
+        ).exists()
+        connections.close_all()
+        if not pending:
+            break
+        time.sleep(0.5)
+    return time.perf_counter() - start
+
+
+def _task_check(campaign, prefix: str, since) -> dict:
+    """Every submitted reflection's originality check: queued once, run once, to success."""
+    from collections import Counter
+
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from huodong.originality.models import OriginalityDocument, OriginalityReport
+
+    documents = set(
+        OriginalityDocument.objects.filter(
+            reflection__campaign=campaign, reflection__title__startswith=prefix + "-"
+        ).values_list("pk", flat=True)
+    )
+    results = [
+        r
+        for r in DBTaskResult.objects.filter(task_path=CHECK_TASK, enqueued_at__gte=since)
+        if r.args_kwargs["args"] and r.args_kwargs["args"][0] in documents
+    ]
+    per_document = Counter(r.args_kwargs["args"][0] for r in results)
+    finished = [r for r in results if r.status == TaskResultStatus.SUCCESSFUL]
+    by_worker = Counter(worker for r in results for worker in r.worker_ids)
+    reports = OriginalityReport.objects.filter(document_id__in=documents).count()
+    return {
+        "documents": len(documents),
+        "enqueued": len(results),
+        "finished": len(finished),
+        "failed": sum(1 for r in results if r.status == TaskResultStatus.FAILED),
+        "unfinished": sum(
+            1 for r in results if r.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+        ),
+        # A document without a successful check; a check queued or run more than once.
+        "lost": len(documents - {r.args_kwargs["args"][0] for r in finished}),
+        "twice": sum(n - 1 for n in per_document.values() if n > 1)
+        + sum(1 for r in results if len(r.worker_ids) > 1),
+        "reports": reports,
+        "by_worker": dict(sorted(by_worker.items())),
+    }
+
+
+def scale_out(server: str, *, campaign, usernames: list[str], config: Config, queued_since) -> dict:
+    """Two app server processes and two task workers against this (PostgreSQL) database.
+
+    The checks the single-server rushes queued (no worker ran then) are dropped first, so the
+    workers' queue is this rush's alone.
+    """
+    from django.db import connections
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        task_path=CHECK_TASK, status=TaskResultStatus.READY, enqueued_at__gte=queued_since
+    ).delete()
+
+    prefix = f"scale-{server}-{uuid.uuid4().hex[:6]}"
+    clients = config.clients
+    per_server = max(1, config.workers // 2)
+    since = timezone.now()
+    connections.close_all()
+    processes: list[subprocess.Popen] = []
+    task_workers: list[subprocess.Popen] = []
+    try:
+        ports = []
+        for _ in range(2):
+            process, port = _start(server, per_server)
+            processes.append(process)
+            ports.append(port)
+        task_workers = [_start_task_worker(f"rush-worker-{n}") for n in (1, 2)]
+        # Half the users log in on each server; every later request alternates.
+        browsers = [
+            Browser(ports if n % 2 == 0 else ports[::-1], name) for n, name in enumerate(usernames)
+        ]
+        logged, login_seconds = _login_all(browsers, clients)
+        essays = Essays()
+        mixed = _phase(
+            "mixed", browsers, clients, config.scale_seconds, campaign.pk, prefix, essays
         )
-        for server in servers
+    finally:
+        for process in processes:
+            _stop(process)
+    try:
+        drain_seconds = _drain(since, DRAIN_TIMEOUT)
+    finally:
+        for worker in task_workers:
+            _stop(worker)
+    return {
+        "server": server,
+        "servers": 2,
+        "workers_per_server": per_server,
+        "task_workers": 2,
+        "users": len(usernames),
+        "clients": clients,
+        "logins": {"ok": logged, "of": len(usernames), "seconds": round(login_seconds, 1)},
+        "both_servers": sum(1 for b in browsers if len(b.servers_used) == 2),
+        "mixed": _phase_figures(mixed),
+        "checks": _count_check(campaign, prefix, [mixed]),
+        "tasks": _task_check(campaign, prefix, since),
+        "drain_seconds": round(drain_seconds, 1),
+    }
+
+
+def measure(config: Config) -> dict:
+    """Every available server, then (on PostgreSQL) the scale-out, on the current database."""
+    from django.db import connection
+    from django.utils import timezone
+
+    started = timezone.now()
+    campaign, usernames = build(config.users)
+    results = [
+        rush(server, campaign=campaign, usernames=usernames, config=config)
+        for server in config.servers
         if available(server)
     ]
+    scaled = None
+    if config.scale_out and connection.vendor == "postgresql" and results:
+        scaled = scale_out(
+            faster(results) or results[0]["server"],
+            campaign=campaign,
+            usernames=usernames,
+            config=config,
+            queued_since=started,
+        )
+    return {"database": connection.vendor, "servers": results, "scale_out": scaled}
 
 
-def run(*, timed, p) -> list[tuple[str, str, str]]:
-    """For bench/run.py: every server on the suite's database."""
-    from django.db import connection
+def faster(results: list[dict]) -> str | None:
+    """The server with the higher mixed-rush throughput."""
+    if not results:
+        return None
+    return max(results, key=lambda r: r["mixed"]["throughput"])["server"]
 
-    config = _settings()
-    results = measure(
-        seconds=config["seconds"],
-        bare_seconds=max(10.0, config["seconds"] / 3),
-        users=config["users"],
-        workers=config["workers"],
-        servers=config["servers"],
+
+# --- Figures --------------------------------------------------------------------------------
+
+
+def _lost_duplicated(checks: dict) -> tuple[int, int]:
+    values = checks.values()
+    return sum(c["lost"] + c["unacknowledged"] for c in values), sum(
+        c["duplicated"] for c in values
     )
-    database = connection.vendor
-    return [row for result in results for row in rows(result, database)]
+
+
+def _count_text(checks: dict) -> str:
+    lost, duplicated = _lost_duplicated(checks)
+    return (
+        " / ".join(f"{c['accepted']}→{c['stored']}" for c in checks.values())
+        + f" (studies / drafts / submitted); lost {lost}, duplicated {duplicated}"
+    )
+
+
+def _mixed_text(m: dict) -> str:
+    return (
+        f"{m['throughput']:.0f} req/s over {m['seconds']:.0f} s ({m['requests']} requests); "
+        f"p50 {m['p50_ms']:.0f} ms, p99 {m['p99_ms']:.0f} ms"
+    )
+
+
+def _error_samples(result: dict) -> str:
+    """The first errors of each phase, so that a report with errors says what they were."""
+    samples = [
+        sample
+        for phase in ("study", "bare", "signed", "mixed")
+        for sample in result.get(phase, {}).get("error_samples", [])
+    ]
+    return f"; first: {' / '.join(samples[:3])}" if samples else ""
+
+
+def server_figures(result: dict) -> list[Figure]:
+    name = (
+        f"deadline rush, {result['server']} {result['workers']} workers, "
+        f"{result['clients']} at once of {result['users']} users (loopback)"
+    )
+    m, study, bare, signed = result["mixed"], result["study"], result["bare"], result["signed"]
+    checks = result["checks"]
+    lost, duplicated = _lost_duplicated(checks)
+    bare_check = result["bare_check"]
+    bare_off = abs(bare_check["accepted"] - bare_check["stored"])
+    errors = m["errors"] + study["errors"] + bare["errors"] + signed["errors"]
+    errors += result["warm_errors"]
+    errors += result["logins"]["of"] - result["logins"]["ok"]
+    ratio = study["throughput"] / bare["throughput"] if bare["throughput"] else 0.0
+    signed_ratio = signed["throughput"] / bare["throughput"] if bare["throughput"] else 0.0
+    return [
+        below(
+            f"{name}: mixed writes p99",
+            m["p99_ms"],
+            "ms",
+            P99_LIMIT_MS,
+            _mixed_text(m),
+            parts=[
+                recorded(f"{name}: mixed writes p99{PART}throughput", m["throughput"], "req/s", ""),
+                recorded(f"{name}: mixed writes p99{PART}p50", m["p50_ms"], "ms", ""),
+            ],
+        ),
+        below(
+            f"{name}: errors",
+            errors,
+            "errors",
+            1,
+            f"{errors} (logins {result['logins']['ok']}/{result['logins']['of']})"
+            + (
+                f"; {result['resent']} sent again on a new connection, as a browser does, "
+                "after the server closed the kept-alive one"
+                if result.get("resent")
+                else ""
+            )
+            + _error_samples(result),
+            target="0",
+        ),
+        below(
+            f"{name}: accepted vs stored once",
+            lost + duplicated + bare_off,
+            "rows",
+            1,
+            _count_text(checks) + f"; bare {bare_check['accepted']}→{bare_check['stored']}",
+            target="0 lost, 0 duplicated",
+        ),
+        at_least(
+            f"{name}: study record POST / bare insert throughput",
+            round(ratio, 2),
+            "ratio",
+            RATIO_TARGET,
+            f"{ratio:.2f} ({study['throughput']:.0f} / {bare['throughput']:.0f} req/s; "
+            f"p99 {study['p99_ms']:.0f} / {bare['p99_ms']:.0f} ms); the bare insert behind a "
+            f"login: {signed['throughput']:.0f} req/s, {signed_ratio:.2f} of bare",
+            target=f">= {RATIO_TARGET:g}",
+        ),
+        recorded(
+            f"{name}: signed-in bare insert / bare insert throughput",
+            round(signed_ratio, 2),
+            "ratio",
+            f"{signed_ratio:.2f} ({signed['throughput']:.0f} / {bare['throughput']:.0f} req/s): "
+            "the floor of any signed-in write (session and user read)",
+            shown_target="for comparison",
+        ),
+    ]
+
+
+def scale_figures(result: dict) -> list[Figure]:
+    name = (
+        f"deadline rush scale-out, 2 {result['server']} servers × {result['workers_per_server']} "
+        f"workers + 2 task workers, {result['clients']} at once of {result['users']} users"
+    )
+    m, checks, tasks = result["mixed"], result["checks"], result["tasks"]
+    lost, duplicated = _lost_duplicated(checks)
+    errors = m["errors"] + result["logins"]["of"] - result["logins"]["ok"]
+    task_faults = tasks["lost"] + tasks["twice"] + abs(tasks["reports"] - tasks["documents"])
+    workers = ", ".join(f"{n}" for n in tasks["by_worker"].values()) or "none"
+    return [
+        below(
+            f"{name}: mixed writes p99",
+            m["p99_ms"],
+            "ms",
+            P99_LIMIT_MS,
+            _mixed_text(m) + f"; {result['both_servers']} users answered by both servers",
+            parts=[
+                recorded(f"{name}: mixed writes p99{PART}throughput", m["throughput"], "req/s", ""),
+            ],
+        ),
+        below(f"{name}: errors", errors, "errors", 1, str(errors), target="0"),
+        below(
+            f"{name}: accepted vs stored once",
+            lost + duplicated,
+            "rows",
+            1,
+            _count_text(checks),
+            target="0 lost, 0 duplicated",
+        ),
+        below(
+            f"{name}: originality checks run once",
+            task_faults,
+            "tasks",
+            1,
+            f"{tasks['documents']} submitted → {tasks['enqueued']} queued, {tasks['finished']} "
+            f"finished ({workers} by the two workers), {tasks['reports']} reports; lost "
+            f"{tasks['lost']}, twice {tasks['twice']}; queue drained "
+            f"{result['drain_seconds']:.0f} s after the rush",
+            target="0 lost, 0 twice",
+        ),
+    ]
+
+
+def figures(measured: dict) -> list[Figure]:
+    found = [f for result in measured["servers"] for f in server_figures(result)]
+    if len(measured["servers"]) > 1:
+        ranked = sorted(measured["servers"], key=lambda r: -r["mixed"]["throughput"])
+        found.append(
+            recorded(
+                "deadline rush: the faster server (mixed writes, same workers and users)",
+                ranked[0]["mixed"]["throughput"],
+                "req/s",
+                " vs ".join(f"{r['server']} {r['mixed']['throughput']:.0f} req/s" for r in ranked),
+            )
+        )
+    if measured["scale_out"]:
+        found += scale_figures(measured["scale_out"])
+    return found
+
+
+def _settings() -> Config:
+    env = os.environ.get
+    concurrency = env("HUODONG_BENCH_RUSH_CONCURRENCY")
+    return Config(
+        seconds=float(env("HUODONG_BENCH_RUSH_SECONDS", "60")),
+        fast_seconds=float(env("HUODONG_BENCH_RUSH_FAST_SECONDS", "8")),
+        users=int(env("HUODONG_BENCH_RUSH_USERS", "32")),
+        workers=int(env("HUODONG_BENCH_RUSH_WORKERS", "4")),
+        per_worker=int(env("HUODONG_BENCH_RUSH_PER_WORKER", "2")),
+        concurrency=int(concurrency) if concurrency else None,
+        servers=tuple(env("HUODONG_BENCH_RUSH_SERVERS", ",".join(SERVERS)).split(",")),
+        scale_out=env("HUODONG_BENCH_RUSH_SCALE_OUT", "1") not in ("0", ""),
+        scale_seconds=float(env("HUODONG_BENCH_RUSH_SCALE_SECONDS", "30")),
+    )
+
+
+def run(*, timed, p) -> list[Figure]:
+    """For bench/run.py: every server (and on PostgreSQL the scale-out) on the suite's
+    database."""
+    return figures(measure(_settings()))
 
 
 # --- Standalone -----------------------------------------------------------------------------
 
 
-def _table(results: list[tuple[str, dict]]) -> str:
+def _table(collected: list[dict]) -> str:
     head = (
-        f"{'database':<11}{'server':<10}{'req':>7}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'err':>5}{'acc/stored':>16}{'lost':>6}{'dup':>5}{'bare/s':>8}{'ratio':>7}"
+        f"{'database':<11}{'server':<10}{'phase':<7}{'req':>7}{'req/s':>8}{'p50 ms':>8}"
+        f"{'p99 ms':>8}{'err':>5}"
     )
     lines = [head, "-" * len(head)]
-    for database, r in results:
-        checks = [r[k] for k in ("studies", "drafts", "submitted")]
-        acc = sum(c["accepted"] for c in checks)
-        stored = sum(c["stored"] for c in checks)
-        ratio = r["throughput"] / r["bare_throughput"] if r["bare_throughput"] else 0
-        lines.append(
-            f"{database:<11}{r['server']:<10}{r['requests']:>7}{r['throughput']:>8.0f}"
-            f"{r['p50_ms']:>8.0f}{r['p99_ms']:>8.0f}{r['errors'] + r['bare_errors']:>5}"
-            f"{f'{acc}/{stored}':>16}{sum(c['lost'] for c in checks):>6}"
-            f"{sum(c['duplicated'] for c in checks):>5}{r['bare_throughput']:>8.0f}{ratio:>7.2f}"
-        )
+    for measured in collected:
+        rows = [(r["server"], r) for r in measured["servers"]]
+        if measured["scale_out"]:
+            rows.append((f"2×{measured['scale_out']['server'][:4]}", measured["scale_out"]))
+        for server, r in rows:
+            for phase in ("study", "bare", "signed", "mixed"):
+                if phase not in r:
+                    continue
+                f = r[phase]
+                lines.append(
+                    f"{measured['database']:<11}{server:<10}{phase:<7}{f['requests']:>7}"
+                    f"{f['throughput']:>8.0f}{f['p50_ms']:>8.0f}{f['p99_ms']:>8.0f}"
+                    f"{f['errors']:>5}"
+                )
     return "\n".join(lines)
 
 
-def _child(args) -> int:
-    sys.path.insert(0, str(ROOT))
+def _child(config: Config) -> int:
     from bench.run import setup_django
 
     setup_django()
-    results = measure(
-        seconds=args.seconds,
-        bare_seconds=args.bare_seconds,
-        users=args.users,
-        workers=args.workers,
-        servers=args.servers.split(","),
-    )
-    print("RUSH-RESULTS " + json.dumps(results), flush=True)
+    print("RUSH-RESULTS " + json.dumps(measure(config)), flush=True)
     return 0
 
 
@@ -585,30 +1024,38 @@ def _pg_ready() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--bare-seconds", type=float, default=None)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60, help="the mixed rush")
+    parser.add_argument("--fast-seconds", type=float, default=8, help="each short phase")
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--per-worker", type=int, default=2, help="clients per server worker")
+    parser.add_argument("--concurrency", type=int, default=None, help="clients (overrides)")
     parser.add_argument("--servers", default=",".join(SERVERS))
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--scale-out", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--scale-seconds", type=float, default=30)
     parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.bare_seconds is None:
-        args.bare_seconds = max(10.0, args.seconds / 3)
     if args.child:
-        return _child(args)
-    forwarded = [
-        f"--seconds={args.seconds}",
-        f"--bare-seconds={args.bare_seconds}",
-        f"--users={args.users}",
-        f"--workers={args.workers}",
-        f"--servers={args.servers}",
-    ]
-    collected: list[tuple[str, dict]] = []
+        config = Config(**json.loads(args.child))
+        config.servers = tuple(config.servers)
+        return _child(config)
+    config = Config(
+        seconds=args.seconds,
+        fast_seconds=args.fast_seconds,
+        users=args.users,
+        workers=args.workers,
+        per_worker=args.per_worker,
+        concurrency=args.concurrency,
+        servers=tuple(args.servers.split(",")),
+        scale_out=args.scale_out,
+        scale_seconds=args.scale_seconds,
+    )
+    collected: list[dict] = []
     for database in args.databases.split(","):
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         name = None
         if database == "postgresql":
             if not _pg_ready():
@@ -621,7 +1068,7 @@ def main(argv: list[str] | None = None) -> int:
             env["HUODONG_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "rush.sqlite3")
         try:
             done = subprocess.run(
-                [sys.executable, __file__, "--child", *forwarded],
+                [sys.executable, __file__, "--child", json.dumps(asdict(config))],
                 env=env,
                 cwd=ROOT,
                 stdout=subprocess.PIPE,
@@ -634,21 +1081,26 @@ def main(argv: list[str] | None = None) -> int:
         if done.returncode or line is None:
             print(f"{database}: the run failed (exit {done.returncode})", file=sys.stderr)
             continue
-        collected += [(database, r) for r in json.loads(line.split(" ", 1)[1])]
+        collected.append(json.loads(line.split(" ", 1)[1]))
     print(_table(collected))
-    for database, result in collected:
-        if result["error_samples"]:
-            print(f"{database} {result['server']} errors: {result['error_samples']}")
-        print(f"{database} {result['server']} logins {result['logins']}; intact: {_intact(result)}")
-        for action, figures in result["actions"].items():
-            print(
-                f"  {action:<7} {figures['n']:>6} requests, p50 {figures['p50_ms']:.0f} ms, "
-                f"p99 {figures['p99_ms']:.0f} ms"
-            )
-        for row in rows(result, database):
-            print(" | ".join(row))
+    for measured in collected:
+        print(f"== {measured['database']}")
+        for result in [*measured["servers"], *filter(None, [measured["scale_out"]])]:
+            samples = [
+                e
+                for k in ("study", "bare", "signed", "mixed")
+                for e in result.get(k, {}).get("error_samples", [])
+            ]
+            if samples:
+                print(f"  {result['server']} errors: {samples}")
+            for action, f in result["mixed"]["actions"].items():
+                print(
+                    f"  {result['server']:<9} {action:<7} {f['n']:>6} requests, "
+                    f"p50 {f['p50_ms']:.0f} ms, p99 {f['p99_ms']:.0f} ms"
+                )
+        print_figures(figures(measured))
     if args.json:
-        args.json.write_text(json.dumps([{"database": d, **r} for d, r in collected], indent=1))
+        args.json.write_text(json.dumps(collected, indent=1))
     return 0 if collected else 1
 
 

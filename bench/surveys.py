@@ -73,8 +73,8 @@ def build_survey():
 
 def grow(survey, q: dict, *, first: int, last: int, seed: int = 2018) -> int:
     """Insert responses number `first` to `last - 1` and their answers; the answers' count."""
-    from huodong.core.scale import answers_of, option_ids
-    from huodong.surveys.models import Answer, Response
+    from huodong.core.scale import answers_of, insert_answers, option_ids
+    from huodong.surveys.models import Response
     from huodong.surveys.services import survey_tallies_rebuild
 
     rng = random.Random(seed + first)
@@ -90,9 +90,7 @@ def grow(survey, q: dict, *, first: int, last: int, seed: int = 2018) -> int:
             )
             for number in range(low, min(last, low + BATCH))
         )
-        batch = [a for r in responses for a in answers_of(rng, r.pk, q, options)]
-        Answer.objects.bulk_create(batch, batch_size=BATCH)
-        answers += len(batch)
+        answers += insert_answers([a for r in responses for a in answers_of(rng, r.pk, q, options)])
     survey_tallies_rebuild(survey_id=survey.pk)
     return answers
 

@@ -106,7 +106,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist as on PostgreSQL: opening one (the file, the schema, the PRAGMAs
+    # below) cost 8.7 ms of every request in the deadline-rush load test (bench/rush.py).
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so two
     # writers queue on busy_timeout instead of failing mid-transaction with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -123,7 +124,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The pages' queries are short; JIT compilation would add more time than it saves.
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off -c work_mem=32MB")
+
+# The cache lives in the database so that every app server sees the same entries (the
+# dashboard's figures are computed once per state of the data, not once per server); its table
+# is made by a migration (huodong/core/migrations/0004_cache_table.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "huodong_cache",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+# How long the dashboard keeps computed figures at most; and for how long after a write it may
+# still show them (saying so) while a background task counts the new data.
+HUODONG_DASHBOARD_CACHE_SECONDS = int(os.environ.get("HUODONG_DASHBOARD_CACHE_SECONDS", "600"))
+HUODONG_DASHBOARD_STALE_SECONDS = int(os.environ.get("HUODONG_DASHBOARD_STALE_SECONDS", "30"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"

@@ -8,7 +8,7 @@ random generator and inserted with bulk inserts (a failed run deletes what it ma
 services keep alongside a write is recounted after the load: the per-person study tallies
 (`study_tallies_rebuild`), each questionnaire's answer tallies (`survey_tallies_rebuild`), each
 reflection's 字数 (`word_count` of its text) and each outcome's progress (the average of its
-sub-outcomes). The benchmarks (`bench/dashboard.py`) build their data with it.
+sub-outcomes). The benchmarks (`bench/city.py`, `bench/surveys.py`) build their data with it.
 """
 
 from __future__ import annotations
@@ -41,12 +41,16 @@ END = dt.date(2018, 12, 31)
 class Sizes:
     """How many of each. `units` counts every unit of the office (the plan's own, the party
     branches among them); `people` every person (the director among them); `tasks` the tasks
-    added to the seed plan's; `answers` the questionnaire responses (答卷) of all surveys."""
+    added to the seed plan's over the campaign; `unit_plan_tasks` the tasks of each lead unit's
+    own implementation plan (单位实施方案: every unit that leads one of the seed plan's tasks
+    breaks it down into that many of its own); `answers` the questionnaire responses (答卷) of
+    all surveys, the staff questionnaires' answered by distinct staff members."""
 
     units: int = 1_200
     branches: int = 300
     people: int = 60_000
     tasks: int = 300
+    unit_plan_tasks: int = 100
     studies: int = 300_000
     reflections: int = 60_000
     surveys: int = 20
@@ -65,6 +69,8 @@ class Sizes:
         if factor == 1:
             return self
         values = {f.name: max(1, round(getattr(self, f.name) * factor)) for f in fields(self)}
+        # A unit's own plan has as many tasks whatever the city's size.
+        values["unit_plan_tasks"] = self.unit_plan_tasks
         values["units"] = max(values["units"], self.MIN_UNITS)
         values["branches"] = max(values["branches"], self.PLAN_BRANCHES)
         values["people"] = max(values["people"], 2)
@@ -192,6 +198,8 @@ SURVEY_TITLES = [
     "网上办事大厅使用情况调查",
     "解放思想大讨论成效测评",
 ]
+# Asked of the office's own staff (signed in, one answer each); the others go to the public.
+STAFF_SURVEYS = frozenset({"作风建设测评", "干部思想状况问卷", "解放思想大讨论成效测评"})
 SATISFACTION = ["非常满意", "满意", "一般", "不满意", "非常不满意"]
 SATISFACTION_WEIGHTS = [35, 40, 15, 7, 3]
 SERVICES = ["不动产登记", "社保", "公积金", "税务", "市场准入", "出入境"]
@@ -297,6 +305,33 @@ def answers_of(rng: random.Random, response_id: int, q: dict, options: dict) -> 
     return out
 
 
+def insert_answers(answers: list) -> int:
+    """Insert `Answer` objects, how many. On SQLite as one parameterised statement run for each
+    row (`executemany`, a loop in C): the ORM's bulk_create spent most of a city's load building
+    its SQL for millions of rows (275,000 answers: 26 s instead of 58 s). PostgreSQL's driver
+    sends such a statement once per row, slower than bulk_create's multi-row VALUES there."""
+    from django.db import connections, router
+
+    from huodong.surveys.models import Answer
+
+    connection = connections[router.db_for_write(Answer)]
+    if connection.vendor != "sqlite":
+        return len(Answer.objects.bulk_create(answers, batch_size=BATCH))
+    fields = [f for f in Answer._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Answer._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    attnames = [f.attname for f in fields]
+    rows = [tuple(getattr(answer, name) for name in attnames) for answer in answers]
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for low in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[low : low + BATCH])
+    return len(rows)
+
+
 def answer_survey(
     rng: random.Random,
     survey,
@@ -305,12 +340,18 @@ def answer_survey(
     responses: int,
     first_at: dt.datetime,
     last_at: dt.datetime,
+    people: list[int] | None = None,
 ) -> int:
-    """Insert `responses` anonymous responses with their answers (tallies not recounted);
+    """Insert `responses` responses with their answers (tallies not recounted): anonymous, or
+    for a staff questionnaire one each from distinct `people` (at most as many as there are);
     the number of answer rows."""
-    from huodong.surveys.models import Answer, Response
+    from huodong.surveys.models import Response
 
     options = option_ids(questions)
+    respondents: list[int | None] = [None] * responses
+    if people is not None:
+        respondents = list(rng.sample(people, min(responses, len(people))))
+        responses = len(respondents)
     span = max(1, int((last_at - first_at).total_seconds()))
     step = span / max(1, responses)
     rows = 0
@@ -318,14 +359,13 @@ def answer_survey(
         made = Response.objects.bulk_create(
             Response(
                 survey=survey,
+                person_id=respondents[number],
                 submitted_at=first_at + dt.timedelta(seconds=int(step * number)),
                 address_hash="",
             )
             for number in range(low, min(responses, low + BATCH))
         )
-        batch = [a for r in made for a in answers_of(rng, r.pk, questions, options)]
-        Answer.objects.bulk_create(batch, batch_size=BATCH)
-        rows += len(batch)
+        rows += insert_answers([a for r in made for a in answers_of(rng, r.pk, questions, options)])
     return rows
 
 
@@ -612,8 +652,20 @@ class _Generation:
         first = (
             Task.objects.filter(campaign=campaign).order_by("-seq").values_list("seq", flat=True)
         ).first() or 0
+        # The units that lead the seed plan's tasks, each with its own implementation plan.
+        planners = list(
+            dict.fromkeys(
+                TaskUnit.objects.filter(task__campaign=campaign, role=TaskUnitRole.LEAD)
+                .order_by("unit__sort_order", "unit_id")
+                .values_list("unit_id", flat=True)
+            )
+        )
+        leads = [u.pk for u in units[: max(1, len(units) // 3)]]
+        owners = [None] * self.sizes.tasks + [
+            unit_id for unit_id in planners for _ in range(self.sizes.unit_plan_tasks)
+        ]
         extra = []
-        for n in range(self.sizes.tasks):
+        for n, owner in enumerate(owners):
             due = START + dt.timedelta(days=rng.randint(5, 240))
             done = None
             if due < today and rng.random() < 0.75:
@@ -625,21 +677,28 @@ class _Generation:
                     campaign=campaign,
                     seq=first + 1 + n,
                     phase=phase,
-                    text=f"专项任务{n}",
+                    text=f"专项任务{n}" if owner is None else f"单位实施方案任务{n}",
                     due=due,
                     completed_on=done,
                 )
             )
         extra = bulk(Task, extra)
-        leads = units[: max(1, len(units) // 3)]
         bulk(
             TaskUnit,
             (
-                TaskUnit(task=task, unit=rng.choice(leads), role=role, order=n)
-                for task in extra
+                TaskUnit(
+                    task=task,
+                    unit_id=rng.choice(leads)
+                    if owner is None or role == TaskUnitRole.CO
+                    else owner,
+                    role=role,
+                    order=n,
+                )
+                for task, owner in zip(extra, owners, strict=True)
                 for n, role in enumerate((TaskUnitRole.LEAD, TaskUnitRole.CO))
             ),
         )
+        self.counts["unit plans"] = len(planners)
         return Task.objects.filter(campaign=campaign).count()
 
     def sessions(self) -> int:
@@ -846,7 +905,7 @@ class _Generation:
         return len(meetings)
 
     def surveys(self) -> int:
-        from huodong.surveys.models import Survey
+        from huodong.surveys.models import Audience, Survey
         from huodong.surveys.services import survey_create, survey_publish
 
         actor = self.director_user
@@ -855,7 +914,13 @@ class _Generation:
             title = SURVEY_TITLES[n % len(SURVEY_TITLES)]
             if n >= len(SURVEY_TITLES):
                 title += f"（第{n // len(SURVEY_TITLES) + 1}轮）"
-            survey = survey_create(actor=actor, office=self.office, title=title)
+            staff = SURVEY_TITLES[n % len(SURVEY_TITLES)] in STAFF_SURVEYS
+            survey = survey_create(
+                actor=actor,
+                office=self.office,
+                title=title,
+                audience=Audience.STAFF if staff else Audience.PUBLIC,
+            )
             questions = build_questions(actor=actor, survey=survey)
             survey_publish(actor=actor, survey=survey)
             published = _moment(START + dt.timedelta(days=(10 * n) % 60))
@@ -869,6 +934,7 @@ class _Generation:
     def answers(self) -> int:
         """The responses: half to the first questionnaire (the big satisfaction survey), the
         rest shared; the tallies recounted. The number of responses."""
+        from huodong.surveys.models import Audience
         from huodong.surveys.services import survey_tallies_rebuild
 
         total, count = self.sizes.answers, len(self.survey_list)
@@ -880,7 +946,9 @@ class _Generation:
             ]
         rows = 0
         last = _moment(self.today, 18)
+        stored = 0
         for (survey, questions), responses in zip(self.survey_list, shares, strict=True):
+            staff = survey.audience == Audience.STAFF
             rows += answer_survey(
                 self.rng,
                 survey,
@@ -888,10 +956,12 @@ class _Generation:
                 responses=responses,
                 first_at=survey.published_at,
                 last_at=last,
+                people=self.person_ids if staff else None,
             )
+            stored += min(responses, len(self.person_ids)) if staff else responses
             survey_tallies_rebuild(survey_id=survey.pk)
         self.counts["answer rows"] = rows
-        return total
+        return stored
 
     def suggestions(self) -> int:
         from huodong.suggestions.models import Stage, Suggestion

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from huodong.campaigns.models import Task
+from huodong.campaigns.models import Task, TaskUnit, TaskUnitRole
 from huodong.core.scale import Sizes
 from huodong.engagement.models import Meeting
 from huodong.orgs.models import Office, Person, Role, RoleAssignment, Unit, UnitKind, User
@@ -144,3 +144,35 @@ def test_too_few_units_for_the_plan_is_refused():
     with pytest.raises(CommandError, match="units cannot hold"):
         _run("--units", "5")
     assert not Office.objects.filter(name=NAME).exists()
+
+
+def test_lead_units_get_their_own_plans_and_staff_answer_their_questionnaires():
+    _run("--surveys", "3", "--answers", "900", "--unit-plan-tasks", "7")
+    office = Office.objects.get(name=NAME)
+    campaign = office.campaigns.get()
+
+    leads = TaskUnit.objects.filter(task__campaign=campaign, role=TaskUnitRole.LEAD)
+    planned = Counter(
+        leads.filter(task__text__startswith="单位实施方案任务").values_list("unit_id", flat=True)
+    )
+    seed_leads = set(
+        leads.exclude(task__text__startswith="单位实施方案任务")
+        .exclude(task__text__startswith="专项任务")
+        .values_list("unit_id", flat=True)
+    )
+    assert seed_leads
+    assert set(planned) == seed_leads
+    assert set(planned.values()) == {7}
+
+    staff = Survey.objects.get(office=office, title="作风建设测评")
+    assert staff.audience == "staff"
+    people = Person.objects.filter(office=office).count()
+    answered = Response.objects.filter(survey=staff)
+    # Every staff answer is signed, one per person: the survey's share is capped at the staff.
+    assert answered.filter(person__isnull=True).count() == 0
+    assert answered.values("person").distinct().count() == answered.count() <= people
+    # The director, who publishes it, is not among those answering.
+    assert answered.count() == min(people - 1, (900 - 450) // 2)
+    public = Survey.objects.filter(office=office).exclude(pk=staff.pk)
+    assert set(public.values_list("audience", flat=True)) == {"public"}
+    assert not Response.objects.filter(survey__in=public, person__isnull=False).exists()

@@ -144,6 +144,7 @@ def _lock_own(actor: User, reflection: Reflection) -> Reflection:
     person = membership_of(actor).person
     if person is None or person.pk != locked.person_id:
         raise _not_allowed()
+    locked.person = person  # the writer, already read: no query when it is needed
     return locked
 
 
@@ -247,15 +248,16 @@ def reflection_save(
     if (title, body) == (locked.title, locked.body):
         return locked
     count = word_count(body)
+    at = clock.now()
     saved = Reflection.objects.filter(
         pk=locked.pk, version=version, status__in=EDITABLE_STATUSES
-    ).update(
-        title=title, body=body, word_count=count, version=F("version") + 1, updated_at=clock.now()
-    )
+    ).update(title=title, body=body, word_count=count, version=F("version") + 1, updated_at=at)
     if not saved:
         raise _stale()
     previous_count = locked.word_count
-    locked.refresh_from_db()
+    # The row is locked and the update matched `version`: it now holds exactly these values.
+    locked.title, locked.body, locked.word_count = title, body, count
+    locked.version, locked.updated_at = version + 1, at
     audit_record(
         actor=actor,
         action="reflection.save",
@@ -297,7 +299,10 @@ def reflection_submit(
     )
     if not moved:
         raise _status_refusal(Reflection.objects.get(pk=locked.pk).status)
-    locked.refresh_from_db()
+    # The row is locked and the update matched `previous`: it now holds exactly these values.
+    locked.status, locked.submitted_at, locked.updated_at = ReflectionStatus.SUBMITTED, at, at
+    locked.reviewed_at, locked.reviewed_by, locked.review_comment = None, None, ""
+    locked.recommended_to_column = False
     review = _record(locked, previous=previous, actor=actor)
     audit_record(
         actor=actor,
@@ -305,7 +310,7 @@ def reflection_submit(
         obj=locked,
         changes={"status": [previous, locked.status], "word_count": locked.word_count},
     )
-    writer = Person.objects.get(pk=locked.person_id)
+    writer = locked.person
     _notify_after_commit(
         actor=actor,
         review=review,

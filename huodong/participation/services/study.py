@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,11 +136,6 @@ def _duration(minutes: int | None) -> int | None:
     return minutes
 
 
-def _stamp(records: Iterable[int], at: dt.datetime) -> None:
-    """Record the product's clock (`clock.now()`, pinned in the demo) as the records' time."""
-    StudyRecord.objects.filter(pk__in=list(records)).update(created_at=at)
-
-
 def _lock_session(session: StudySession) -> tuple[StudySession, Campaign]:
     locked = StudySession.objects.select_for_update().get(pk=session.pk)
     return locked, Campaign.objects.get(pk=locked.campaign_id)
@@ -215,10 +210,10 @@ def _presence(
 
 def _create_once(record: StudyRecord, at: dt.datetime) -> StudyRecord:
     """Insert a session record; the unique constraint refuses a second one for the person."""
+    record.created_at = at
     try:
         with transaction.atomic():
             record.save()
-            _stamp([record.pk], at)
             study_tallies_change(
                 campaign_id=record.campaign_id, records=[(record.person_id, record.kind)], by=1
             )
@@ -229,7 +224,6 @@ def _create_once(record: StudyRecord, at: dt.datetime) -> StudyRecord:
         if existing is None:  # pragma: no cover - another constraint failed
             raise
         raise _already_recorded(existing) from exc
-    record.created_at = at
     return record
 
 
@@ -324,7 +318,9 @@ def study_record_log(
     )
 
 
-@transaction.atomic
+# Without a savepoint of its own: inside `study_record_log` (or the API's service) a refusal
+# undoes the caller's whole transaction, which has written nothing before it.
+@transaction.atomic(savepoint=False)
 def study_record_log_for(
     *,
     actor: User,
@@ -347,8 +343,10 @@ def study_record_log_for(
     _check_date(campaign, date)
     material = _material(material)
     minutes = _duration(duration_minutes)
-    # One person's logs one after the other: the duplicate check below cannot race.
-    Person.objects.select_for_update().filter(pk=person.pk).first()
+    # One person's logs one after the other: the duplicate check below cannot race. SQLite
+    # takes its write lock at BEGIN (IMMEDIATE), so there the transaction is that queue.
+    if connection.features.has_select_for_update:
+        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk"))
     if StudyRecord.objects.filter(
         campaign=campaign,
         person=person,
@@ -367,7 +365,6 @@ def study_record_log_for(
             message % {"material": material, "date": date.isoformat()},
             code="duplicate_record",
         )
-    at = clock.now()
     record = StudyRecord.objects.create(
         campaign=campaign,
         person=person,
@@ -378,8 +375,8 @@ def study_record_log_for(
         notes=(notes or "").strip(),
         source=StudySource.LOGGED,
         created_by=actor,
+        created_at=clock.now(),
     )
-    _stamp([record.pk], at)
     study_tallies_change(campaign_id=campaign.pk, records=[(person.pk, kind)], by=1)
     changes: dict[str, object] = {"kind": kind, "date": date.isoformat(), "minutes": minutes}
     if via:
@@ -825,13 +822,11 @@ def session_mark_attendance(
                 session=locked,
                 source=StudySource.MARKED,
                 created_by=actor,
+                created_at=now,
             )
             for pk in new
         ],
         ignore_conflicts=True,
-    )
-    StudyRecord.objects.filter(session=locked, person_id__in=new, source=StudySource.MARKED).update(
-        created_at=now
     )
     # The session is locked: nobody else recorded these people since `recorded` was read.
     study_tallies_change(campaign_id=campaign.pk, records=[(pk, locked.kind) for pk in new], by=1)

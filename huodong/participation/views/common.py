@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from huodong.campaigns.models import Campaign
-from huodong.campaigns.selectors import campaign_get
+from huodong.campaigns.selectors import campaigns_visible_to
 from huodong.orgs.models import User
 from huodong.orgs.permissions import Membership, membership_of
 
@@ -17,6 +17,20 @@ def acting_user(request: HttpRequest) -> User:
 
 
 def campaign_for(request: HttpRequest, campaign_id: int) -> tuple[Membership, Campaign]:
-    """The user's membership and the campaign (404 for another office's)."""
+    """The user's membership and the campaign (404 for another office's).
+
+    The campaign's row alone: participation pages and writes read its dates and office id,
+    never the office or leading group rows a campaign page joins in, and the deadline-rush
+    writes (`bench/rush.py`) start here.
+    """
     membership = membership_of(request.user)
-    return membership, campaign_get(membership, campaign_id)
+    campaign = (
+        campaigns_visible_to(membership)
+        .select_related(None)
+        .filter(pk=campaign_id)
+        .order_by()
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    return membership, campaign

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET
 from huodong.campaigns.selectors import campaign_get
 from huodong.core import clock
 from huodong.orgs.permissions import membership_of
-from huodong.reports import charts, dashboard
-from huodong.reports.figures import CampaignFigures, campaign_figures, figure_text, percent_text
+from huodong.reports import charts
+from huodong.reports.dashboard_cache import dashboard_view
+from huodong.reports.figures import CampaignFigures, figure_text, percent_text
 
 
 def _url(name: str, *args: object, **query: object) -> str:
@@ -210,21 +211,24 @@ def campaign_dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if not can_view_dashboard(membership, campaign):
         raise Http404
     today = clock.today()
-    figures = campaign_figures(campaign=campaign, until=today)
+    view = dashboard_view(campaign, today=today, now=clock.now())
+    data = view.data
     context: dict[str, object] = {
         "campaign": campaign,
         "today": today,
-        "figures": figures,
-        "fig": _figures_text(figures),
+        "computed_at": view.computed_at,
+        "counting_newer": not view.current,
+        "figures": data.figures,
+        "fig": _figures_text(data.figures),
         "links": figure_links(campaign.pk),
-        "phases": dashboard.phase_progress(campaign, today=today),
-        "lights": dashboard.lights(campaign, today=today),
-        "unit_rates": dashboard.unit_rates(campaign, today=today),
-        "matrix": dashboard.compliance_matrix(campaign, today=today, now=clock.now()),
-        "surveys": dashboard.campaign_surveys(campaign, today=today),
-        "outcomes": dashboard.top_outcomes(campaign, today=today),
-        "trends": dashboard.weekly_trends(campaign, today=today),
-        "channels": dashboard.publicity_channels(campaign, today=today),
+        "phases": data.phases,
+        "lights": data.lights,
+        "unit_rates": data.unit_rates,
+        "matrix": data.matrix,
+        "surveys": data.surveys,
+        "outcomes": data.outcomes,
+        "trends": data.trends,
+        "channels": data.channels,
     }
     context.update(_charts(context, campaign.pk))
     return render(request, "reports/dashboard.html", context)

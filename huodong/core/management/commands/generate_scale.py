@@ -15,7 +15,8 @@ FLAGS = {
     "units": "units of the office, party branches included",
     "branches": "party branches among the units (at least the plan's 3)",
     "people": "people, the director included",
-    "tasks": "tasks added to the seed plan's",
+    "tasks": "tasks added to the seed plan's over the campaign",
+    "unit_plan_tasks": "tasks in each lead unit's own implementation plan",
     "studies": "study records",
     "reflections": "reflections (心得体会) of about 3,000 字",
     "surveys": "questionnaires",
@@ -43,7 +44,9 @@ class Command(BaseCommand):
         )
         for name, what in FLAGS.items():
             parser.add_argument(
-                f"--{name}", type=int, help=f"How many {what} (default {getattr(full, name):,})."
+                f"--{name.replace('_', '-')}",
+                type=int,
+                help=f"How many {what} (default {getattr(full, name):,}).",
             )
         parser.add_argument("--office", default=DEFAULT_OFFICE, help="The new office's name.")
         parser.add_argument(
