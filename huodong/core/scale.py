@@ -321,7 +321,7 @@ def insert_answers(answers: list) -> int:
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(Answer._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"({', '.join(quote(f.column or f.attname) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     attnames = [f.attname for f in fields]

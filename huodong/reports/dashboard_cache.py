@@ -121,10 +121,14 @@ def _refresh_later(key: str, campaign: Campaign, today: dt.date) -> None:
         )
 
 
-def dashboard_store(campaign: Campaign, *, today: dt.date, now: dt.datetime) -> CachedDashboard:
-    """Compute the parts and keep them for the visits to come (with the data's state read
-    before computing, so that a write made meanwhile makes them be computed again)."""
-    version = data_version()
+def dashboard_store(
+    campaign: Campaign, *, today: dt.date, now: dt.datetime, version: str | None = None
+) -> CachedDashboard:
+    """Compute the parts and keep them for the visits to come, with the data's state read
+    before computing (`version`, when the caller read it just now), so that a write made
+    meanwhile makes them be computed again."""
+    if version is None:
+        version = data_version()
     data = dashboard_data_compute(campaign, today=today, now=now)
     entry = CachedDashboard(version=version, computed_at=clock.now(), data=data)
     cache.set(dashboard_key(campaign, today=today), entry, settings.HUODONG_DASHBOARD_CACHE_SECONDS)
@@ -144,5 +148,5 @@ def dashboard_view(campaign: Campaign, *, today: dt.date, now: dt.datetime) -> D
         if 0 <= age < settings.HUODONG_DASHBOARD_STALE_SECONDS:
             _refresh_later(key, campaign, today)
             return DashboardView(entry.data, entry.computed_at, current=False, from_cache=True)
-    entry = dashboard_store(campaign, today=today, now=now)
+    entry = dashboard_store(campaign, today=today, now=now, version=version)
     return DashboardView(entry.data, entry.computed_at, current=True, from_cache=False)

@@ -288,21 +288,21 @@ def reflection_submit(
     if not locked.body.strip() or locked.word_count == 0:
         raise Refused(_("Write the reflection before submitting it."), code="empty")
     at = clock.now()
-    moved = Reflection.objects.filter(pk=locked.pk, status=previous).update(
-        status=ReflectionStatus.SUBMITTED,
-        submitted_at=at,
-        reviewed_at=None,
-        reviewed_by=None,
-        review_comment="",
-        recommended_to_column=False,
-        updated_at=at,
-    )
+    submitted = {
+        "status": ReflectionStatus.SUBMITTED,
+        "submitted_at": at,
+        "reviewed_at": None,
+        "reviewed_by": None,
+        "review_comment": "",
+        "recommended_to_column": False,
+        "updated_at": at,
+    }
+    moved = Reflection.objects.filter(pk=locked.pk, status=previous).update(**submitted)
     if not moved:
         raise _status_refusal(Reflection.objects.get(pk=locked.pk).status)
     # The row is locked and the update matched `previous`: it now holds exactly these values.
-    locked.status, locked.submitted_at, locked.updated_at = ReflectionStatus.SUBMITTED, at, at
-    locked.reviewed_at, locked.reviewed_by, locked.review_comment = None, None, ""
-    locked.recommended_to_column = False
+    for name, value in submitted.items():
+        setattr(locked, name, value)
     review = _record(locked, previous=previous, actor=actor)
     audit_record(
         actor=actor,
