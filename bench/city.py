@@ -67,13 +67,9 @@ def build():
 
 
 def settle() -> None:
-    from django.db import connection
+    from bench.database import vacuum_analyze
 
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute(f"VACUUM ANALYZE {table}")
+    vacuum_analyze(TABLES)
 
 
 def pages(made) -> list[tuple[str, str, bool]]:

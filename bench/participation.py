@@ -258,13 +258,10 @@ def grow(world: World, *, people: int, studies: int, seed: int = 2018) -> None:
 
 
 def settle() -> None:
-    """What autovacuum does after a bulk load: statistics and the visibility map."""
-    from django.db import connection
+    from bench.database import vacuum_analyze
 
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in (
+    vacuum_analyze(
+        (
             "orgs_unit",
             "orgs_person",
             "participation_studyrecord",
@@ -272,8 +269,8 @@ def settle() -> None:
             "participation_studysession",
             "participation_reflection",
             "participation_problem",
-        ):
-            cursor.execute(f"VACUUM ANALYZE {table}")
+        )
+    )
 
 
 def run(*, timed, p):

@@ -388,11 +388,7 @@ def _phase(
                     _reflect(tally, browser, campaign_id, mark, essays.body(mark))
 
     start = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _run_clients(client, clients)
     tally.seconds = time.perf_counter() - start
     return tally
 
@@ -411,12 +407,17 @@ def _login_all(browsers: list[Browser], clients: int) -> tuple[int, float]:
                 done.append(ok)
 
     lock = threading.Lock()
+    _run_clients(client, clients)
+    return sum(done), time.perf_counter() - start
+
+
+def _run_clients(client, clients: int) -> None:
+    """`client(0)` … `client(clients - 1)` at once, each in its own thread, to the end."""
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(done), time.perf_counter() - start
 
 
 # --- The processes --------------------------------------------------------------------------

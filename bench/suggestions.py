@@ -317,13 +317,9 @@ def build(size: int = SUGGESTIONS):
 
 
 def settle() -> None:
-    from django.db import connection
+    from bench.database import vacuum_analyze
 
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute(f"VACUUM ANALYZE {table}")
+    vacuum_analyze(TABLES)
 
 
 def _page_row(

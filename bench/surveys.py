@@ -96,14 +96,9 @@ def grow(survey, q: dict, *, first: int, last: int, seed: int = 2018) -> int:
 
 
 def settle() -> None:
-    """What autovacuum does after a bulk load (PostgreSQL): statistics, the visibility map."""
-    from django.db import connection
+    from bench.database import vacuum_analyze
 
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute(f"VACUUM ANALYZE {table}")
+    vacuum_analyze(TABLES)
 
 
 # --- Measuring --------------------------------------------------------------------------------
